@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The one command that runs every check: install, build, lint, typecheck, then every package's tests.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The Vercel adapter's tests need a real redis-server (Debian package) on loopback.
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "› installing redis-server (Debian package)"
+  (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null 2>&1 ||
+    echo "! could not install redis-server; the Upstash tests will say so"
+fi
+source "$root/scripts/setup.sh"
+cd "$root"
+pnpm -s lint
+pnpm -s typecheck
+pnpm -s test
