@@ -1,0 +1,76 @@
+import type { FailureName } from "./failures.js";
+import type { ResolvedOptions } from "./options.js";
+import type { ClientKeyRecord } from "./ports/keys.js";
+import type { Endpoint, ProviderSpec } from "./providers/types.js";
+import { emptyUsage } from "./stream/usage.js";
+import type { TapResult } from "./stream/tap.js";
+
+/** What the runtime offers for work that outlives the response (Workers' ctx, Vercel's waitUntil…). */
+export interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Everything one call through Sluice knows, handed to each middleware. */
+export class GatewayContext {
+  readonly startedAt = Date.now();
+  /** The model asked for: from the JSON body, or from the path (Gemini). */
+  model: string;
+  /** Whether the response will be a stream. */
+  stream = false;
+  /** The authenticated client key (never the key itself). */
+  client?: ClientKeyRecord;
+  /** The request body as the client sent it: forwarded byte for byte. */
+  body?: Uint8Array;
+  /** A parsed copy of the body, for policy that reads it. Changing it changes nothing upstream. */
+  json?: unknown;
+  failure?: FailureName;
+  retries = 0;
+  cache: "HIT" | "MISS" | "" = "";
+  /** Upstream response headers, once there are some. */
+  upstreamHeaders?: Headers;
+  /** Resolves when the response body has ended, with the usage read from it. */
+  completion: Promise<TapResult> = Promise.resolve({ usage: emptyUsage(), ttfbMs: -1, bytes: 0 });
+  /** Room for your own middleware to pass things along. */
+  readonly state = new Map<string, unknown>();
+  #providerKey: string | undefined;
+  readonly #pending: Promise<unknown>[] = [];
+
+  constructor(
+    readonly request: Request,
+    readonly url: URL,
+    readonly provider: ProviderSpec,
+    readonly endpoint: Endpoint,
+    /** The path sent upstream, after the base URL. */
+    readonly upstreamPath: string,
+    readonly options: ResolvedOptions,
+    private readonly execution: ExecutionContextLike | undefined,
+    model: string,
+  ) {
+    this.model = model;
+  }
+
+  /** "anthropic.messages", "openai.chat", … */
+  get route(): string {
+    return `${this.provider.name}.${this.endpoint.name}`;
+  }
+
+  /** The provider key to send upstream. A private field, so logging the context can never show it. */
+  get providerKey(): string | undefined {
+    return this.#providerKey;
+  }
+  set providerKey(key: string | undefined) {
+    this.#providerKey = key;
+  }
+
+  /** Keeps background work (metrics, cache writes) alive after the response, where the runtime allows. */
+  waitUntil(promise: Promise<unknown>): void {
+    const guarded = promise.catch(() => {});
+    if (this.execution) this.execution.waitUntil(guarded);
+    else this.#pending.push(guarded);
+  }
+
+  /** Settles once all background work is done: tests and runtimes without `waitUntil` can await it. */
+  settled(): Promise<void> {
+    return Promise.all(this.#pending).then(() => undefined);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * `createGateway(options)` builds a fetch handler that any runtime can serve and any framework can mount.
+ */
+import { compose, type Middleware } from "./compose.js";
+import { type ExecutionContextLike, GatewayContext } from "./context.js";
+import { auth } from "./middleware/auth.js";
+import { readBody } from "./middleware/body.js";
+import { cors, preflight } from "./middleware/cors.js";
+import { staticKeys } from "./middleware/keys.js";
+import { metrics } from "./middleware/metrics.js";
+import { DEFAULT_PRICING, type PricingTable } from "./middleware/pricing.js";
+import { rateLimit } from "./middleware/rate-limit.js";
+import { recover } from "./middleware/recover.js";
+import { responseCache } from "./middleware/response-cache.js";
+import { type GatewayOptions, resolveOptions } from "./options.js";
+import { errorResponse, json, responseForThrown } from "./respond.js";
+import { matchRoute } from "./routing.js";
+import { forwardUpstream } from "./upstream/forward.js";
+import { parseRate } from "./util/time.js";
+
+export interface Gateway {
+  /** Handles one request. Pass the runtime's execution context so metrics and cache writes finish after the response. */
+  fetch(request: Request, execution?: ExecutionContextLike): Promise<Response>;
+}
+
+/**
+ * @example
+ * const gateway = createGateway({ secrets: { get: (name) => env[name] } });
+ * export default { fetch: (request, env, ctx) => gateway.fetch(request, ctx) };
+ */
+export function createGateway(options: GatewayOptions & { pricing?: PricingTable }): Gateway {
+  const resolved = resolveOptions(options);
+  const keys = options.keys === undefined ? staticKeys(resolved.secrets) : options.keys;
+  const rule =
+    typeof options.rateLimit === "string" ? parseRate(options.rateLimit) : options.rateLimit || undefined;
+  const { stores } = resolved;
+  if (rule && !stores.rateLimit)
+    throw new TypeError("`rateLimit` needs `stores.rateLimit`: pass your adapter's rate-limit store.");
+  if (options.cache && !stores.cache)
+    throw new TypeError("`cache` needs `stores.cache`: pass your adapter's cache store.");
+
+  const chain: Middleware[] = [];
+  if (resolved.metrics.length > 0)
+    chain.push(metrics(resolved.metrics, { ...DEFAULT_PRICING, ...options.pricing }));
+  chain.push(recover);
+  if (options.cors) chain.push(cors(options.cors));
+  chain.push(auth({ keys, byok: resolved.byok }), readBody(resolved.maxBodyBytes));
+  if (stores.rateLimit)
+    chain.push(rateLimit({ store: stores.rateLimit, limit: rule, failOpen: resolved.failOpen }));
+  chain.push(...(options.middleware ?? []));
+  if (options.cache && stores.cache) {
+    chain.push(
+      responseCache({
+        store: stores.cache,
+        ttlSeconds: options.cache.ttlSeconds ?? 300,
+        shared: !!options.cache.shared,
+      }),
+    );
+  }
+  const run = compose(chain, forwardUpstream);
+
+  return {
+    async fetch(request, execution) {
+      try {
+        if (options.cors) {
+          const answer = preflight(request, options.cors);
+          if (answer) return answer;
+        }
+        const url = new URL(request.url);
+        if (url.pathname === `${resolved.basePath}/healthz`) return json({ status: "ok" });
+        const match = matchRoute(url.pathname, request.method, resolved);
+        if (!match.ok) {
+          if (match.status === 405) {
+            return errorResponse(
+              match.provider,
+              405,
+              "method_not_allowed",
+              `Use ${match.allow} for ${url.pathname}.`,
+              {
+                allow: match.allow ?? "",
+              },
+            );
+          }
+          return errorResponse(
+            match.provider,
+            404,
+            "not_found",
+            `No route for ${request.method} ${url.pathname}.`,
+          );
+        }
+        const ctx = new GatewayContext(
+          request,
+          url,
+          match.provider,
+          match.endpoint,
+          match.upstreamPath,
+          resolved,
+          execution,
+          match.model,
+        );
+        return await run(ctx);
+      } catch (error) {
+        return responseForThrown(undefined, error);
+      }
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/** @module Sluice core: a runtime-agnostic LLM gateway built on web standards, reaching state through ports. */
+export { createGateway, type Gateway } from "./gateway.js";
+export type { GatewayOptions, ProviderOptions, RetryOptions, UpstreamFetch } from "./options.js";
+export { GatewayContext, type ExecutionContextLike } from "./context.js";
+export { compose, type Handler, type Middleware, type Next } from "./compose.js";
+export { FAILURES, FAILURE_HEADER, GatewayError, type FailureName } from "./failures.js";
+export { PROVIDERS, type Endpoint, type ProviderName, type ProviderSpec } from "./providers/index.js";
+export type { CorsOptions } from "./middleware/cors.js";
+export { staticKeys, keyIdFromHash } from "./middleware/keys.js";
+export { CACHE_HEADER } from "./middleware/response-cache.js";
+export {
+  DEFAULT_PRICING,
+  PRICING_DATE,
+  costOf,
+  type ModelPrice,
+  type PricingTable,
+} from "./middleware/pricing.js";
+export { takeFromBucket, bucketTtlMs, type BucketState } from "./bucket.js";
+export { emptyUsage, type Usage } from "./stream/usage.js";
+export { parseRate } from "./util/time.js";
+export { sha256Hex } from "./util/crypto.js";
+export type * from "./ports/index.js";

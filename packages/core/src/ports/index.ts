@@ -1,0 +1,6 @@
+export type { SecretsPort } from "./secrets.js";
+export type { BucketPolicy, RateLimitStore, TakeOptions, TakeResult } from "./rate-limit.js";
+export type { CachePort } from "./cache.js";
+export type { MetricPoint, MetricsSink } from "./metrics.js";
+export type { ObjectStore, StoredObject } from "./objects.js";
+export type { ClientKeyRecord, KeyStore } from "./keys.js";

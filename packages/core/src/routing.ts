@@ -1,0 +1,48 @@
+/** Maps a request path to a provider endpoint: `/{provider}{basePath}{endpoint path}`. */
+import type { ResolvedOptions } from "./options.js";
+import { PROVIDERS } from "./providers/index.js";
+import type { Endpoint, ProviderName, ProviderSpec } from "./providers/types.js";
+
+export type RouteMatch =
+  | { ok: true; provider: ProviderSpec; endpoint: Endpoint; upstreamPath: string; model: string }
+  | { ok: false; status: 404 | 405; provider?: ProviderSpec; allow?: string };
+
+export function matchRoute(pathname: string, method: string, options: ResolvedOptions): RouteMatch {
+  const path =
+    options.basePath && pathname.startsWith(options.basePath)
+      ? pathname.slice(options.basePath.length)
+      : pathname;
+  const slash = path.indexOf("/", 1);
+  const name = (slash < 0 ? path.slice(1) : path.slice(1, slash)) as ProviderName;
+  const provider = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
+  if (!provider || options.providers[name]?.enabled === false) return { ok: false, status: 404 };
+  const rest = slash < 0 ? "" : path.slice(slash);
+  if (!rest.startsWith(provider.basePath)) return { ok: false, status: 404, provider };
+  const upstreamPath = rest.slice(provider.basePath.length);
+  const passthrough = options.providers[name]?.passthrough;
+  const endpoints = passthrough
+    ? [...provider.endpoints.filter((e) => e.kind === "json"), ...passthrough]
+    : provider.endpoints;
+  const allowed: string[] = [];
+  for (const endpoint of endpoints) {
+    const found = endpoint.pattern.exec(upstreamPath);
+    if (!found) continue;
+    if (endpoint.method !== method) {
+      allowed.push(endpoint.method);
+      continue;
+    }
+    return { ok: true, provider, endpoint, upstreamPath, model: decodeModel(found[1]) };
+  }
+  if (allowed.length > 0)
+    return { ok: false, status: 405, provider, allow: [...new Set(allowed)].join(", ") };
+  return { ok: false, status: 404, provider };
+}
+
+function decodeModel(segment: string | undefined): string {
+  if (!segment) return "";
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

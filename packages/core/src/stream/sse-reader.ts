@@ -1,0 +1,54 @@
+/**
+ * An incremental server-sent-events reader that only looks: it is fed the bytes as they pass and hands
+ * the `data` of each event that may carry usage or an error to `onData`. It never changes or holds a byte
+ * of the stream itself. Handles \n, \r\n and \r line ends, split anywhere across chunks.
+ */
+const INTERESTING = /usage|error|"type":"response\.(completed|failed)"/;
+
+export class SseReader {
+  private readonly decoder = new TextDecoder();
+  private pending = "";
+  private data: string[] = [];
+
+  constructor(private readonly onData: (data: string) => void) {}
+
+  push(chunk: Uint8Array): void {
+    this.consume(this.decoder.decode(chunk, { stream: true }));
+  }
+
+  /** Called at the end of the stream: an event without a trailing blank line still counts. */
+  end(): void {
+    this.consume(this.decoder.decode());
+    if (this.pending) this.line(this.pending);
+    this.pending = "";
+    this.dispatch();
+  }
+
+  private consume(text: string): void {
+    let buffer = this.pending + text;
+    let start = 0;
+    for (let i = 0; i < buffer.length; i++) {
+      const c = buffer.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      // A \r at the very end may be the first half of a \r\n split across chunks: wait for more.
+      if (c === 13 && i === buffer.length - 1) break;
+      this.line(buffer.slice(start, i));
+      if (c === 13 && buffer.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+    buffer = buffer.slice(start);
+    this.pending = buffer;
+  }
+
+  private line(line: string): void {
+    if (line === "") this.dispatch();
+    else if (line.startsWith("data:")) this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+  }
+
+  private dispatch(): void {
+    if (this.data.length === 0) return;
+    const data = this.data.length === 1 ? this.data[0]! : this.data.join("\n");
+    this.data = [];
+    if (INTERESTING.test(data)) this.onData(data);
+  }
+}

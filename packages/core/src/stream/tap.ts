@@ -1,0 +1,149 @@
+/**
+ * Passes a response body to the client chunk by chunk, unchanged, while reading usage from it.
+ * Pull-based with no queue of its own (highWaterMark 0): a chunk is read from upstream only when the
+ * client is ready for it, so memory stays flat whatever the stream's length.
+ */
+import type { FailureName } from "../failures.js";
+import { SseReader } from "./sse-reader.js";
+import { emptyUsage, type Usage, type UsageReader } from "./usage.js";
+
+export interface TapOptions {
+  /** Server-sent events: read event by event. Otherwise the body is JSON, read whole at the end. */
+  sse: boolean;
+  readUsage: UsageReader;
+  /** JSON bodies up to this size are kept (for usage and the response cache); larger ones are not. */
+  collectLimit: number;
+  /** End an SSE stream that has been silent this long (0: never). */
+  idleTimeoutMs: number;
+  /** The provider's SSE error event, sent when the upstream breaks or stalls mid-stream. */
+  errorEvent: (failure: FailureName, message: string) => string;
+  /** Stops the upstream request (client went away, stream stalled). */
+  abortUpstream: () => void;
+  startedAt: number;
+}
+
+export interface TapResult {
+  usage: Usage;
+  failure?: FailureName;
+  /** Milliseconds from the request's arrival to the first body byte handed on (-1: none). */
+  ttfbMs: number;
+  bytes: number;
+  /** The whole body, when it was JSON and within `collectLimit`. */
+  body?: Uint8Array;
+}
+
+const STALL = Symbol("stall");
+const encoder = new TextEncoder();
+
+export function tapBody(
+  upstream: ReadableStream<Uint8Array>,
+  options: TapOptions,
+): { stream: ReadableStream<Uint8Array>; done: Promise<TapResult> } {
+  const reader = upstream.getReader();
+  const usage = emptyUsage();
+  let failure: FailureName | undefined;
+  let ttfbMs = -1;
+  let bytes = 0;
+  let chunks: Uint8Array[] | undefined = options.sse ? undefined : [];
+  let settle!: (result: TapResult) => void;
+  const done = new Promise<TapResult>((resolve) => {
+    settle = resolve;
+  });
+  let finished = false;
+
+  const sse = options.sse
+    ? new SseReader((data) => {
+        try {
+          failure = options.readUsage(JSON.parse(data), usage) ?? failure;
+        } catch {
+          // Not JSON (e.g. "[DONE]"): nothing to read.
+        }
+      })
+    : undefined;
+
+  function finish(endFailure?: FailureName): void {
+    if (finished) return;
+    finished = true;
+    let body: Uint8Array | undefined;
+    if (chunks) {
+      body = concat(chunks, bytes);
+      if (!endFailure) {
+        try {
+          failure = options.readUsage(JSON.parse(new TextDecoder().decode(body)), usage) ?? failure;
+        } catch {
+          failure ??= "bad_upstream_response";
+        }
+      }
+    }
+    settle({ usage, failure: endFailure ?? failure, ttfbMs, bytes, body });
+  }
+
+  function read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (!options.sse || options.idleTimeoutMs <= 0) return reader.read();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stall = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(STALL), options.idleTimeoutMs);
+    });
+    return Promise.race([reader.read(), stall]).finally(() => clearTimeout(timer));
+  }
+
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await read();
+        } catch (error) {
+          const name: FailureName = error === STALL ? "stream_stall" : "stream_reset";
+          options.abortUpstream();
+          reader.cancel().catch(() => {});
+          if (sse) {
+            const message =
+              name === "stream_stall"
+                ? `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`
+                : "The upstream connection broke mid-stream.";
+            controller.enqueue(encoder.encode(options.errorEvent(name, message)));
+            controller.close();
+          } else {
+            controller.error(error);
+          }
+          finish(name);
+          return;
+        }
+        if (result.done) {
+          sse?.end();
+          controller.close();
+          finish();
+          return;
+        }
+        const chunk = result.value;
+        if (ttfbMs < 0) ttfbMs = Date.now() - options.startedAt;
+        bytes += chunk.byteLength;
+        if (sse) sse.push(chunk);
+        else if (chunks) {
+          if (bytes <= options.collectLimit) chunks.push(chunk);
+          else chunks = undefined;
+        }
+        controller.enqueue(chunk);
+      },
+      cancel(reason) {
+        options.abortUpstream();
+        reader.cancel(reason).catch(() => {});
+        finish("client_abort");
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, done };
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

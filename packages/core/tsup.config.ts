@@ -1,0 +1,15 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    "testing/index": "src/testing/index.ts",
+    "memory/index": "src/memory/index.ts",
+  },
+  format: ["esm"],
+  dts: true,
+  platform: "neutral",
+  target: "es2022",
+  clean: true,
+  treeshake: true,
+});
