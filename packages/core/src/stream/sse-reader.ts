@@ -42,7 +42,8 @@ export class SseReader {
 
   private line(line: string): void {
     if (line === "") this.dispatch();
-    else if (line.startsWith("data:")) this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+    else if (line.startsWith("data:"))
+      this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
   }
 
   private dispatch(): void {
