@@ -19,7 +19,9 @@ export class SseReader {
   /** Called at the end of the stream: an event without a trailing blank line still counts. */
   end(): void {
     this.consume(this.decoder.decode());
-    if (this.pending) this.line(this.pending);
+    // A lone \r held back in case a \n followed is, at the end, simply a line end.
+    const last = this.pending.endsWith("\r") ? this.pending.slice(0, -1) : this.pending;
+    if (last) this.line(last);
     this.pending = "";
     this.dispatch();
   }

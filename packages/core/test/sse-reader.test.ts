@@ -1,0 +1,83 @@
+/** The pass-through SSE reader: every event's data, however the bytes are split and whatever the line ends. */
+import { describe, expect, it } from "vitest";
+import { SseReader } from "../src/stream/sse-reader.js";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** Feeds `chunks` to a reader, ends it, and returns every data payload it handed on. */
+function collect(chunks: Uint8Array[]): string[] {
+  const seen: string[] = [];
+  const reader = new SseReader((data) => seen.push(data));
+  for (const chunk of chunks) reader.push(chunk);
+  reader.end();
+  return seen;
+}
+
+/** Splits at every position into two chunks, plus once as single bytes: all must read the same. */
+function everySplit(text: string): Uint8Array[][] {
+  const all = bytes(text);
+  const splits: Uint8Array[][] = [];
+  for (let i = 0; i <= all.byteLength; i++) splits.push([all.subarray(0, i), all.subarray(i)]);
+  splits.push(Array.from(all, (b) => Uint8Array.of(b)));
+  return splits;
+}
+
+// Multi-byte characters (2, 3 and 4 bytes in UTF-8) so some splits fall inside a character.
+const EVENTS = [
+  `{"type":"message_start","message":{"usage":{"input_tokens":7}},"t":"é"}`,
+  `{"type":"message_delta","usage":{"output_tokens":3},"t":"日本"}`,
+  `{"usage":{"total":1},"t":"🙂"}`,
+];
+
+describe("SseReader", () => {
+  for (const [name, eol] of [
+    ["\\n", "\n"],
+    ["\\r\\n", "\r\n"],
+    ["\\r", "\r"],
+  ] as const) {
+    it(`reads every event with ${name} line ends, split at every byte boundary`, () => {
+      const text = EVENTS.map((data, i) => `event: e${i}${eol}data: ${data}${eol}${eol}`).join("");
+      for (const chunks of everySplit(text)) expect(collect(chunks)).toEqual(EVENTS);
+    });
+  }
+
+  it("does not let a \\r\\n split across two chunks end the event early", () => {
+    // Were the \r and \n seen as two line ends, the blank line between them would dispatch "a" alone.
+    const seen = collect([bytes('data: {"usage":"a"}\r'), bytes('\ndata: {"usage":"b"}\r\n\r\n')]);
+    expect(seen).toEqual(['{"usage":"a"}\n{"usage":"b"}']);
+  });
+
+  it("joins multi-line data with \\n, with every line-end style and split", () => {
+    const text = 'data: {"usage":\r\ndata:  {"a":1},\rdata:"b":2}\n\n';
+    const expected = ['{"usage":\n {"a":1},\n"b":2}'];
+    for (const chunks of everySplit(text)) expect(collect(chunks)).toEqual(expected);
+  });
+
+  it("strips exactly one space after data:, ignores comments and other fields", () => {
+    const text = ': ping\nid: 5\nretry: 100\nevent: x\ndata:{"usage":1}\n\ndata:   {"usage":2}\n\n';
+    expect(collect([bytes(text)])).toEqual(['{"usage":1}', '  {"usage":2}']);
+  });
+
+  it("dispatches a last event that has no trailing blank line, whatever its line end", () => {
+    for (const tail of ["", "\n", "\r\n", "\r"]) {
+      expect(collect([bytes(`data: {"usage":9}${tail}`)]), JSON.stringify(tail)).toEqual(['{"usage":9}']);
+    }
+  });
+
+  it("hands on only events that may carry usage or an error", () => {
+    const text = [
+      'data: {"choices":[{"delta":{"content":"hi"}}]}',
+      "data: [DONE]",
+      'data: {"type":"error","error":{"type":"overloaded_error"}}',
+      'data: {"type":"response.completed","response":{}}',
+      'data: {"usageMetadata":{"promptTokenCount":1}}',
+    ]
+      .map((line) => `${line}\n\n`)
+      .join("");
+    expect(collect([bytes(text)])).toEqual([
+      '{"type":"error","error":{"type":"overloaded_error"}}',
+      '{"type":"response.completed","response":{}}',
+      '{"usageMetadata":{"promptTokenCount":1}}',
+    ]);
+  });
+});
