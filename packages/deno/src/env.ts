@@ -1,0 +1,55 @@
+import type { GatewayOptions, ProviderName, SecretsPort } from "@sluice/core";
+
+/** The part of `Deno.env` Sluice reads (structural, so Node's tsc can check this file too). */
+export interface EnvLike {
+  get(name: string): string | undefined;
+}
+
+function denoEnv(): EnvLike {
+  const deno = (globalThis as { Deno?: { env: EnvLike } }).Deno;
+  if (!deno) throw new TypeError("envSecrets() needs Deno: pass an `env` with get(name) elsewhere.");
+  return deno.env;
+}
+
+/**
+ * Secrets from `Deno.env`: on Deno Deploy these are the project's environment variables (encrypted at rest);
+ * self-hosted, the process environment (run with `--allow-env`). Values are read per call, never cached or logged.
+ *
+ * @example
+ * createGateway({ secrets: envSecrets() });
+ */
+export function envSecrets(env: EnvLike = denoEnv()): SecretsPort {
+  return { get: (name) => env.get(name) || undefined };
+}
+
+/** Environment names the examples share across adapters. */
+export const ENV_NAMES = {
+  baseUrls: {
+    anthropic: "ANTHROPIC_BASE_URL",
+    openai: "OPENAI_BASE_URL",
+    gemini: "GEMINI_BASE_URL",
+    groq: "GROQ_BASE_URL",
+    cerebras: "CEREBRAS_BASE_URL",
+  } satisfies Record<ProviderName, string>,
+  keys: "SLUICE_KEYS",
+  rateLimit: "SLUICE_RATE_LIMIT",
+  cacheTtl: "SLUICE_CACHE_TTL",
+} as const;
+
+/** Gateway settings from the shared names: upstream base URLs, `SLUICE_RATE_LIMIT`, `SLUICE_CACHE_TTL`. */
+export function optionsFromEnv(
+  env: EnvLike,
+): Pick<GatewayOptions, "providers" | "rateLimit"> & { cacheTtlSeconds?: number } {
+  const providers: NonNullable<GatewayOptions["providers"]> = {};
+  for (const [provider, name] of Object.entries(ENV_NAMES.baseUrls)) {
+    const baseUrl = env.get(name);
+    if (baseUrl) providers[provider as ProviderName] = { baseUrl };
+  }
+  const rateLimit = env.get(ENV_NAMES.rateLimit) || undefined;
+  const ttl = Number(env.get(ENV_NAMES.cacheTtl) ?? "");
+  return {
+    providers,
+    ...(rateLimit ? { rateLimit } : {}),
+    ...(Number.isFinite(ttl) && ttl > 0 ? { cacheTtlSeconds: ttl } : {}),
+  };
+}

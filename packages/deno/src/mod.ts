@@ -1,0 +1,7 @@
+/** @module Sluice on Deno and Deno Deploy: a `Deno.serve` handler, Deno KV stores, log-line metrics, S3 objects. */
+export { createHandler, type DenoHandler, type DenoHandlerOptions } from "./handler.ts";
+export { envSecrets, optionsFromEnv, ENV_NAMES, type EnvLike } from "./env.ts";
+export { kvRateLimitStore, type KvRateLimitOptions } from "./kv-rate-limit.ts";
+export { kvCache, CHUNK_BYTES, type KvCacheOptions } from "./kv-cache.ts";
+export { logMetrics, parseMetricLines, type LogMetricsOptions } from "./log-metrics.ts";
+export type { KvLike, KvKey, KvKeyPart, KvAtomicLike, KvEntryMaybeLike } from "./kv-types.ts";
