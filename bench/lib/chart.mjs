@@ -1,5 +1,5 @@
 // A dependency-free SVG bar chart: each figure as a bar against its target line.
-const escape = (s) =>
+const xml = (s) =>
   String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
 /**
@@ -15,7 +15,7 @@ export function chart(title, rows) {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="16" y="28" font-size="17" font-weight="600">${escape(title)}</text>`,
+    `<text x="16" y="28" font-size="17" font-weight="600">${xml(title)}</text>`,
   ];
   rows.forEach((row, i) => {
     const y = 50 + i * rowHeight;
@@ -24,10 +24,10 @@ export function chart(title, rows) {
     const t = (row.target / scale) * barMax;
     const ok = row.better === "higher" ? row.value >= row.target : row.value <= row.target;
     parts.push(
-      `<text x="16" y="${y + 17}">${escape(row.label)}</text>`,
+      `<text x="16" y="${y + 17}">${xml(row.label)}</text>`,
       `<rect x="${left}" y="${y + 4}" width="${w.toFixed(1)}" height="18" fill="${ok ? "#2f855a" : "#c53030"}" rx="2"/>`,
       `<line x1="${left + t}" x2="${left + t}" y1="${y}" y2="${y + 26}" stroke="#1a202c" stroke-dasharray="3,2"/>`,
-      `<text x="${left + Math.max(w, t) + 8}" y="${y + 17}">${escape(row.display ?? row.value)} (target ${row.better === "higher" ? "≥" : "≤"} ${escape(row.targetDisplay ?? row.target)})</text>`,
+      `<text x="${left + Math.max(w, t) + 8}" y="${y + 17}">${xml(row.display ?? row.value)} (target ${row.better === "higher" ? "≥" : "≤"} ${xml(row.targetDisplay ?? row.target)})</text>`,
     );
   });
   parts.push("</svg>");
