@@ -24,7 +24,11 @@ export function readBody(maxBytes: number): Middleware {
         );
       }
     }
-    ctx.body = await readBounded(request.body, maxBytes);
+    // A declared length within the limit lets the runtime read the body natively in one go (much faster
+    // than a JS read loop); without one, read chunk by chunk and stop at the limit.
+    ctx.body = request.headers.has("content-length")
+      ? await readDeclared(request, declared, maxBytes)
+      : await readBounded(request.body, maxBytes);
     if (endpoint.kind === "json") parse(ctx);
     return next();
   };
@@ -62,6 +66,20 @@ function tooLarge(maxBytes: number): GatewayError {
     "payload_too_large",
     `The request body is larger than this gateway's limit of ${maxBytes} bytes.`,
   );
+}
+
+async function readDeclared(request: Request, declared: number, maxBytes: number): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await request.arrayBuffer());
+  } catch {
+    throw new GatewayError("bad_request", "The request body could not be read to its end.");
+  }
+  // The header is the client's word; the bytes are what counts.
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  if (bytes.byteLength !== declared)
+    throw new GatewayError("bad_request", "The request body does not match its content-length.");
+  return bytes;
 }
 
 async function readBounded(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
