@@ -1,0 +1,22 @@
+/**
+ * @module Sluice on Deno Deploy. Provider keys, client keys (SLUICE_KEYS) and settings come from the
+ * environment; rate limits and the response cache live in Deno KV; metrics are JSON log lines.
+ */
+import { createHandler } from "@sluice/deno";
+
+// On Deno Deploy, openKv() with no path is the project's KV database. Self-hosted, SLUICE_KV_PATH picks a file
+// (or ":memory:"); without it Deno keeps one under its cache directory.
+const kv = await Deno.openKv(Deno.env.get("SLUICE_KV_PATH") || undefined);
+
+const handler = createHandler({ kv });
+
+// Deno.serve has no waitUntil: before the process stops, let metric lines and cache writes finish.
+if (Deno.build.os !== "windows") {
+  Deno.addSignalListener("SIGTERM", async () => {
+    await Promise.race([handler.drain(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    kv.close();
+    Deno.exit(0);
+  });
+}
+
+export default { fetch: handler } satisfies Deno.ServeDefaultExport;
