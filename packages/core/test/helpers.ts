@@ -81,6 +81,27 @@ export function post(
   });
 }
 
+/**
+ * An upstream fetch that keeps a copy of every response body exactly as the upstream sent it, so a test can
+ * compare it with what the client received. Pass `fetch` to startStack.
+ */
+export function capturingFetch() {
+  const bodies: Promise<string>[] = [];
+  const upstreamFetch: NonNullable<GatewayOptions["fetch"]> = async (url, init) => {
+    const response = await fetch(url, init);
+    if (!response.body) return response;
+    const [forGateway, copy] = response.body.tee();
+    // A body cut short (client gone, reset) resolves to a marker instead of an unhandled rejection.
+    bodies.push(new Response(copy).text().catch((error) => `[upstream body failed: ${error}]`));
+    return new Response(forGateway, response);
+  };
+  return { fetch: upstreamFetch, bodies };
+}
+
+export async function readText(response: Response): Promise<string> {
+  return new TextDecoder().decode(await response.arrayBuffer());
+}
+
 export const anthropicHeaders = (key = CLIENT_KEY) => ({
   "x-api-key": key,
   "anthropic-version": "2023-06-01",
