@@ -1,0 +1,142 @@
+import {
+  type CachePort,
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type MetricsSink,
+  type ObjectStore,
+  type PricingTable,
+  type RateLimitStore,
+  type SecretsPort,
+} from "@sluice/core";
+import { ensureAbortController, ensureRequestSignal } from "./abort.js";
+import { type BackendOptions, backendFetch } from "./backends.js";
+import { coreCacheStore } from "./cache.js";
+import { loggerMetrics } from "./metrics.js";
+import { edgeRateLimitStore } from "./rate-limit.js";
+import { fastlySecrets } from "./secrets.js";
+import { type FastlySettings, readSettings } from "./settings.js";
+
+export interface Stores {
+  rateLimit?: RateLimitStore;
+  cache?: CachePort;
+  objects?: ObjectStore;
+}
+
+/** What a `stores` factory gets: the secrets (for a store's own token) and the Config Store settings. */
+export interface FastlySetup {
+  secrets: SecretsPort;
+  settings: FastlySettings;
+}
+
+export interface FastlyHandlerOptions extends Omit<GatewayOptions, "secrets" | "fetch" | "stores"> {
+  /** Secret Store with provider keys and `SLUICE_KEYS`. Default "sluice_secrets". */
+  secretStore?: string;
+  /** Replaces the Secret Store entirely (tests, or secrets kept elsewhere). */
+  secrets?: SecretsPort;
+  /** Config Store with settings that override these options (see the README). Default "sluice_config"; false skips it. */
+  configStore?: string | false;
+  /** Which Fastly backend each upstream request goes through. */
+  backends?: BackendOptions;
+  /** Log endpoint for one JSON metrics line per call. The Config Store's `log_endpoint` overrides it. */
+  logEndpoint?: string;
+  /**
+   * Stores, or a factory called once per instance while handling the first request. Defaults: Edge Rate
+   * Limiting when a rate limit is set, Core Cache when the cache is on.
+   */
+  stores?: Stores | ((setup: FastlySetup) => Stores | Promise<Stores>);
+  pricing?: PricingTable;
+}
+
+/** A Fastly FetchEvent, as far as the handler uses it. */
+export type FetchEventLike = Pick<FetchEvent, "request" | "waitUntil">;
+
+const EMPTY_SETTINGS: FastlySettings = { gateway: {}, backends: {} };
+
+async function build(options: FastlyHandlerOptions): Promise<Gateway> {
+  const {
+    secretStore,
+    secrets: givenSecrets,
+    configStore = "sluice_config",
+    backends,
+    logEndpoint,
+    stores,
+    metrics,
+    ...gatewayOptions
+  } = options;
+  const settings = configStore === false ? EMPTY_SETTINGS : readSettings(configStore);
+  const secrets = givenSecrets ?? fastlySecrets(secretStore);
+  const merged: GatewayOptions = { ...gatewayOptions, ...settings.gateway, secrets };
+  const providers = { ...gatewayOptions.providers };
+  for (const [name, value] of Object.entries(settings.gateway.providers ?? {})) {
+    providers[name as keyof typeof providers] = { ...providers[name as keyof typeof providers], ...value };
+  }
+  merged.providers = providers;
+
+  const chosen = { ...(typeof stores === "function" ? await stores({ secrets, settings }) : stores) };
+  if (merged.rateLimit && !chosen.rateLimit) chosen.rateLimit = edgeRateLimitStore();
+  if (merged.cache && !chosen.cache) chosen.cache = coreCacheStore();
+  merged.stores = chosen;
+
+  const sinks: MetricsSink[] = metrics ? (Array.isArray(metrics) ? [...metrics] : [metrics]) : [];
+  const endpoint = settings.logEndpoint ?? logEndpoint;
+  if (endpoint) sinks.push(loggerMetrics(endpoint));
+  if (sinks.length > 0) merged.metrics = sinks;
+
+  merged.fetch = backendFetch({
+    ...backends,
+    providers: { ...backends?.providers, ...settings.backends },
+  });
+  return createGateway(merged);
+}
+
+/**
+ * A Fastly `fetch` event handler running Sluice. Settings, stores and the gateway are set up on the
+ * first request of each instance (Fastly opens stores only while handling a request) and reused after.
+ *
+ * @example
+ * ```ts
+ * import { createHandler } from "@sluice/fastly";
+ * const handle = createHandler({ rateLimit: "60/60s", logEndpoint: "sluice_metrics" });
+ * addEventListener("fetch", (event) => event.respondWith(handle(event)));
+ * ```
+ */
+export function createHandler(
+  options: FastlyHandlerOptions = {},
+): (event: FetchEventLike) => Promise<Response> {
+  let gateway: Promise<Gateway> | undefined;
+  return async (event) => {
+    ensureAbortController();
+    const request = ensureRequestSignal(event.request);
+    let ready: Gateway;
+    try {
+      gateway ??= build(options).catch((error: unknown) => {
+        gateway = undefined; // the next request tries again (e.g. after a store is linked)
+        throw error;
+      });
+      ready = await gateway;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : "setup failed";
+      console.error(`sluice: ${message}`);
+      return new Response(JSON.stringify({ error: { type: "configuration_error", message } }), {
+        status: 500,
+        headers: { "content-type": "application/json" },
+      });
+    }
+    return ready.fetch(request, { waitUntil: (promise) => event.waitUntil(promise) });
+  };
+}
+
+/**
+ * Registers Sluice as the service's `fetch` listener: the whole of a Compute entry point.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "@sluice/fastly";
+ * serve({ rateLimit: "60/60s" });
+ * ```
+ */
+export function serve(options: FastlyHandlerOptions = {}): void {
+  const handle = createHandler(options);
+  addEventListener("fetch", (event) => event.respondWith(handle(event)));
+}

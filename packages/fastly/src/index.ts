@@ -1,0 +1,28 @@
+/** @module Sluice on Fastly Compute: fetch-event handler, Secret/Config Store, backends, ERL, Core Cache, log metrics. */
+export {
+  createHandler,
+  serve,
+  type FastlyHandlerOptions,
+  type FastlySetup,
+  type FetchEventLike,
+  type Stores,
+} from "./handler.js";
+export {
+  backendFetch,
+  resolveBackend,
+  dynamicBackendName,
+  type BackendOptions,
+  type DynamicBackendSettings,
+} from "./backends.js";
+export { fastlySecrets } from "./secrets.js";
+export { readSettings, SETTING_KEYS, type FastlySettings } from "./settings.js";
+export { edgeRateLimitStore, planFor, type EdgeRateLimitOptions, type ErlPlan } from "./rate-limit.js";
+export { coreCacheStore, type CoreCacheOptions } from "./cache.js";
+export { loggerMetrics } from "./metrics.js";
+export {
+  ensureAbortController,
+  ensureRequestSignal,
+  SluiceAbortController,
+  SluiceAbortSignal,
+  type AbortSignalLike,
+} from "./abort.js";
