@@ -1,0 +1,29 @@
+/** @module Sluice on Cloudflare Workers: the Worker entry, every port on Cloudflare storage, the Durable Object. */
+export { createWorker, createHandler, type SluiceHandler } from "./worker.js";
+export {
+  gatewayOptionsFromEnv,
+  ConfigurationError,
+  DEFAULT_BINDINGS,
+  BASE_URL_VARS,
+  type BindingNames,
+  type CloudflareOptions,
+  type Features,
+} from "./config.js";
+export { envSecrets, findSecretsInVars, SECRET_NAMES } from "./secrets.js";
+export { SluiceRateLimiter } from "./rate-limit/durable-object.js";
+export { durableObjectRateLimitStore, type DurableObjectRateLimitOptions } from "./rate-limit/store.js";
+export {
+  rateLimitBindingStore,
+  type RateLimitBindingLike,
+  type RateLimitBindingOptions,
+} from "./rate-limit/binding.js";
+export { kvCache, KV_MIN_TTL_SECONDS, type KvCacheOptions } from "./cache.js";
+export {
+  analyticsEngineMetrics,
+  isErrorPoint,
+  AE_MAX_POINTS_PER_INVOCATION,
+  type AnalyticsEngineMetricsOptions,
+  type AnalyticsEngineSink,
+} from "./metrics.js";
+export { toDataPoint, fromDataPoint, fromSqlRow, COLUMNS, type DataPoint } from "./analytics.js";
+export { r2Objects, presignR2Upload, type R2PresignOptions } from "./objects.js";

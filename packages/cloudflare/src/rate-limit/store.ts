@@ -1,0 +1,54 @@
+/**
+ * `RateLimitStore` over the `SluiceRateLimiter` Durable Object: strongly consistent, one object per bucket.
+ * Core's rate-limit middleware already remembers "denied until T" in the isolate, so a denied key costs no
+ * DO hop until its bucket can have refilled; nothing else is cached in front, since any other front could
+ * over-admit.
+ */
+import type { BucketPolicy, RateLimitStore, TakeOptions, TakeResult } from "@sluice/core";
+import type { SluiceRateLimiter } from "./durable-object.js";
+
+export interface DurableObjectRateLimitOptions {
+  /**
+   * Salted sharding for hot keys: how many objects share one bucket's capacity. Each shard holds
+   * `capacity / shards` tokens and refills at `refillPerSecond / shards`; a take goes to one shard at random.
+   * It never admits more than the whole bucket, but it is approximate: a take can be denied by an empty shard
+   * while another still has tokens, and `remaining` is the shard's balance times `shards` (an estimate).
+   * Default: 1 (exact) for every key.
+   */
+  shards?: number | ((key: string) => number);
+  /** Picks a shard; default `Math.random`. Tests make it deterministic. */
+  random?: () => number;
+}
+
+type Namespace = DurableObjectNamespace<SluiceRateLimiter>;
+
+/**
+ * @example
+ * const store = durableObjectRateLimitStore(env.RATE_LIMITER);
+ * const gateway = createGateway({ secrets: envSecrets(env), rateLimit: "60/60s", stores: { rateLimit: store } });
+ */
+export function durableObjectRateLimitStore(
+  namespace: Namespace,
+  { shards = 1, random = Math.random }: DurableObjectRateLimitOptions = {},
+): RateLimitStore {
+  const call = (name: string, key: string, cost: number, policy: BucketPolicy, options?: TakeOptions) =>
+    namespace.get(namespace.idFromName(name)).take(key, cost, policy, options) as Promise<TakeResult>;
+
+  return {
+    async take(key, cost, policy, options) {
+      const wanted = typeof shards === "function" ? shards(key) : shards;
+      // A shard must be able to hold at least one token, or it could never admit anything.
+      const count = Math.max(1, Math.min(Math.floor(wanted), Math.floor(policy.capacity)));
+      if (count === 1) return call(key, key, cost, policy, options);
+      const shard = Math.min(count - 1, Math.floor(random() * count));
+      const name = `${key}#shard${shard}`;
+      const shardPolicy: BucketPolicy = {
+        capacity: policy.capacity / count,
+        refillPerSecond: policy.refillPerSecond / count,
+        ttlSeconds: policy.ttlSeconds,
+      };
+      const result = await call(name, name, cost, shardPolicy, options);
+      return { ...result, remaining: result.remaining * count };
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The Worker entry points: `createWorker` for a Worker that is only Sluice, `createHandler` to mount Sluice
+ * inside a Worker you already have. The gateway is built once per `env` (so core's in-isolate "denied until
+ * T" memo and key hashes live across requests) and `ctx` is passed on so metrics and cache writes use
+ * `waitUntil`.
+ */
+import { createGateway, type Gateway } from "@sluice/core";
+import { type CloudflareOptions, ConfigurationError, gatewayOptionsFromEnv } from "./config.js";
+
+export type SluiceHandler<E> = (request: Request, env: E, ctx: ExecutionContext) => Promise<Response>;
+
+/**
+ * @example
+ * const sluice = createHandler();
+ * export default {
+ *   fetch(request, env, ctx) {
+ *     const url = new URL(request.url);
+ *     return url.pathname.startsWith("/llm/") ? sluice(request, env, ctx) : app.fetch(request, env, ctx);
+ *   },
+ * };
+ */
+export function createHandler<E extends object = Record<string, unknown>>(
+  options: CloudflareOptions<E> = {},
+): SluiceHandler<E> {
+  const gateways = new WeakMap<object, Gateway>();
+  return async (request, env, ctx) => {
+    let gateway = gateways.get(env);
+    if (!gateway) {
+      try {
+        gateway = createGateway(gatewayOptionsFromEnv(env, options).options);
+      } catch (error) {
+        return configurationFailure(error);
+      }
+      gateways.set(env, gateway);
+    }
+    return gateway.fetch(request, ctx);
+  };
+}
+
+/**
+ * A complete Worker: `export default createWorker()` plus `export { SluiceRateLimiter } from "@sluice/cloudflare"`.
+ *
+ * @example
+ * import { createWorker } from "@sluice/cloudflare";
+ * export { SluiceRateLimiter } from "@sluice/cloudflare";
+ * export default createWorker({ metrics: { successSampleRate: 0.1 } });
+ */
+export function createWorker<E extends object = Record<string, unknown>>(
+  options: CloudflareOptions<E> = {},
+): ExportedHandler<E> & { fetch: SluiceHandler<E> } {
+  return { fetch: createHandler(options) };
+}
+
+/** A wrong configuration answers 500 with the fix, and logs it; the message never holds a secret value. */
+function configurationFailure(error: unknown): Response {
+  const message = error instanceof Error ? error.message : String(error);
+  const known =
+    error instanceof ConfigurationError || error instanceof TypeError || error instanceof RangeError;
+  console.error(`[sluice] configuration error: ${message}`);
+  return Response.json(
+    {
+      type: "error",
+      error: {
+        type: "sluice_configuration_error",
+        message: known ? message : "The gateway could not be configured; see the Worker's logs.",
+      },
+    },
+    { status: 500 },
+  );
+}

@@ -1,0 +1,39 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Client keys the test gateway accepts: one per test file that goes through the gateway, so rate-limit
+// buckets of one test never affect another.
+export const TEST_CLIENT_KEYS = ["sk-sluice-test-gw", "sk-sluice-test-rl", "sk-sluice-test-cache"];
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => {
+      const base = inject<Record<string, string>>("fakeBaseUrls");
+      const keys = inject<Record<string, string>>("fakeKeys");
+      return {
+        wrangler: { configPath: "./test/wrangler.jsonc" },
+        miniflare: {
+          // Secrets, as `wrangler secret put` / `.dev.vars` would set them (never `vars`).
+          bindings: {
+            ANTHROPIC_API_KEY: keys.anthropic,
+            OPENAI_API_KEY: keys.openai,
+            GEMINI_API_KEY: keys.gemini,
+            SLUICE_KEYS: TEST_CLIENT_KEYS.join(","),
+            SLUICE_RATE_LIMIT: "3/600s",
+            R2_ACCESS_KEY_ID: "test-access-key-id",
+            R2_SECRET_ACCESS_KEY: "test-secret-access-key-do-not-leak",
+            ANTHROPIC_BASE_URL: base.anthropic,
+            OPENAI_BASE_URL: base.openai,
+            GEMINI_BASE_URL: base.gemini,
+          },
+        },
+      };
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["./test/global-setup.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
