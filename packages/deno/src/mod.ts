@@ -5,3 +5,4 @@ export { kvRateLimitStore, type KvRateLimitOptions } from "./kv-rate-limit.ts";
 export { kvCache, CHUNK_BYTES, type KvCacheOptions } from "./kv-cache.ts";
 export { logMetrics, parseMetricLines, type LogMetricsOptions } from "./log-metrics.ts";
 export type { KvLike, KvKey, KvKeyPart, KvAtomicLike, KvEntryMaybeLike } from "./kv-types.ts";
+export { s3Objects, type S3ObjectsOptions } from "./s3-objects.ts";
