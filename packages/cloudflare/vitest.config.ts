@@ -3,7 +3,12 @@ import { defineConfig } from "vitest/config";
 
 // Client keys the test gateway accepts: one per test file that goes through the gateway, so rate-limit
 // buckets of one test never affect another.
-export const TEST_CLIENT_KEYS = ["sk-sluice-test-gw", "sk-sluice-test-rl", "sk-sluice-test-cache"];
+export const TEST_CLIENT_KEYS = [
+  "sk-sluice-test-gw",
+  "sk-sluice-test-rl",
+  "sk-sluice-test-cache",
+  "sk-sluice-test-burst",
+];
 
 export default defineConfig({
   plugins: [

@@ -91,6 +91,24 @@ describe("createWorker in workerd against the fake upstream", () => {
     expect(body.error.type).toBe("rate_limit_error");
   });
 
+  test("60 concurrent calls on one key with 3 tokens: exactly 3 are forwarded (200), 57 get 429", async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        messages("sk-sluice-test-burst", ask(`burst ${i} ${crypto.randomUUID()}`), {
+          "cache-control": "no-cache",
+        }),
+      ),
+    );
+    const statuses = await Promise.all(
+      responses.map(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(57);
+  });
+
   test("healthz answers without a key", async () => {
     const response = await worker.fetch(new Request("https://sluice.test/healthz"));
     expect(await response.json()).toEqual({ status: "ok" });

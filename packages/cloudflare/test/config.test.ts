@@ -1,0 +1,102 @@
+// How `env` becomes gateway options: bindings switch features on, wrong ones fail with the fix.
+import { memoryMetrics } from "@sluice/core/memory";
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import { ConfigurationError, createHandler, gatewayOptionsFromEnv } from "../src/index.js";
+
+describe("gatewayOptionsFromEnv", () => {
+  test("every binding present: every feature on, base URLs from env", () => {
+    const { options, features } = gatewayOptionsFromEnv(env);
+    expect(features).toEqual({
+      rateLimit: "durable-object",
+      cache: true,
+      metrics: true,
+      objects: true,
+      presignUpload: true,
+    });
+    expect(options.rateLimit).toBe("3/600s");
+    expect(options.providers?.anthropic?.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    expect(options.cache).toEqual({ ttlSeconds: 300 });
+  });
+
+  test("no bindings at all: a plain proxy, every optional feature off", () => {
+    const { options, features } = gatewayOptionsFromEnv({ ANTHROPIC_API_KEY: "x" });
+    expect(features).toEqual({
+      rateLimit: "off",
+      cache: false,
+      metrics: false,
+      objects: false,
+      presignUpload: false,
+    });
+    expect(options.rateLimit).toBeUndefined();
+    expect(options.cache).toBeUndefined();
+  });
+
+  test("without the Durable Object, the rate-limiting binding is used", () => {
+    const { features } = gatewayOptionsFromEnv({ ...env, RATE_LIMITER: undefined });
+    expect(features.rateLimit).toBe("rate-limiting-binding");
+  });
+
+  test("custom binding names, and `false` to turn a present binding's feature off", () => {
+    const { features } = gatewayOptionsFromEnv(
+      { LIMITS: env.RATE_LIMITER, RESPONSES: env.CACHE, METRICS: env.METRICS },
+      { bindings: { rateLimiter: "LIMITS", cache: "RESPONSES" }, metrics: false },
+    );
+    expect(features).toMatchObject({ rateLimit: "durable-object", cache: true, metrics: false });
+  });
+
+  test("SLUICE_RATE_LIMIT without any rate-limit binding: an error saying what to add to wrangler config", () => {
+    expect(() => gatewayOptionsFromEnv({ SLUICE_RATE_LIMIT: "60/60s" })).toThrow(ConfigurationError);
+    expect(() => gatewayOptionsFromEnv({ SLUICE_RATE_LIMIT: "60/60s" })).toThrow(
+      /new_sqlite_classes.*SluiceRateLimiter.*"ratelimits" binding named "RATE_LIMIT"/,
+    );
+  });
+
+  test("a binding of the wrong kind is named in the error", () => {
+    expect(() => gatewayOptionsFromEnv({ CACHE: "not a namespace" })).toThrow(/env\.CACHE .*KV namespace/);
+  });
+});
+
+describe("createHandler", () => {
+  test("a configuration error answers 500 with the fix and no secret", async () => {
+    const handler = createHandler();
+    const broken = { ANTHROPIC_API_KEY: "sk-ant-secret-value-1234", SLUICE_RATE_LIMIT: "60/60s" };
+    const response = await handler(new Request("https://x/healthz"), broken, createExecutionContext());
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text).error.type).toBe("sluice_configuration_error");
+    expect(text).toContain("RATE_LIMITER");
+    expect(text).not.toContain("sk-ant-secret-value-1234");
+  });
+
+  test("extra gateway options (here a second metrics sink) reach core; ctx.waitUntil carries the write", async () => {
+    const recorded = memoryMetrics();
+    const handler = createHandler({ metrics: false, gateway: { metrics: recorded } });
+    const ctx = createExecutionContext();
+    const response = await handler(
+      new Request("https://x/anthropic/v1/messages", {
+        method: "POST",
+        headers: { "x-api-key": "sk-sluice-test-gw", "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "claude-sonnet-4-6",
+          max_tokens: 8,
+          messages: [{ role: "user", content: "m" }],
+        }),
+      }),
+      env,
+      ctx,
+    );
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    await waitOnExecutionContext(ctx);
+    expect(recorded.points).toHaveLength(1);
+    expect(recorded.points[0]).toMatchObject({
+      provider: "anthropic",
+      status: 200,
+      route: "anthropic.messages",
+    });
+    expect(recorded.points[0]?.keyId).toMatch(/^key_[0-9a-f]{12}$/);
+    expect(JSON.stringify(recorded.points)).not.toContain(env.ANTHROPIC_API_KEY);
+  });
+});
