@@ -26,7 +26,7 @@ export class SluiceAbortSignal implements AbortSignalLike {
   get reason(): unknown {
     return this.#reason;
   }
-  addEventListener(type: string, listener: Listener): void {
+  addEventListener(type: string, listener: Listener, _options?: { once?: boolean }): void {
     // Every abort listener runs at most once anyway: a signal aborts only once.
     if (type === "abort") this.#listeners.add(listener);
   }

@@ -43,7 +43,7 @@ export function coreCacheStore({ prefix = "sluice:", sensitive = false }: CoreCa
         length: value.byteLength,
         sensitive,
       });
-      writer.append(value);
+      writer.append(value as Uint8Array<ArrayBuffer>);
       writer.close();
     },
   };
