@@ -48,7 +48,7 @@ export const BASE_URL_VARS: Record<ProviderName, string> = {
   cerebras: "CEREBRAS_BASE_URL",
 };
 
-export interface CloudflareOptions<E = Record<string, unknown>> {
+export interface CloudflareOptions<E = object> {
   bindings?: Partial<BindingNames>;
   /** Options of the Durable Object store (hot-key sharding), and the rate-limiting binding's period. */
   rateLimit?: DurableObjectRateLimitOptions & { bindingPeriodSeconds?: number };

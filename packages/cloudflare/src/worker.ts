@@ -19,7 +19,7 @@ export type SluiceHandler<E> = (request: Request, env: E, ctx: ExecutionContext)
  *   },
  * };
  */
-export function createHandler<E extends object = Record<string, unknown>>(
+export function createHandler<E extends object = object>(
   options: CloudflareOptions<E> = {},
 ): SluiceHandler<E> {
   const gateways = new WeakMap<object, Gateway>();
@@ -45,7 +45,7 @@ export function createHandler<E extends object = Record<string, unknown>>(
  * export { SluiceRateLimiter } from "@sluice/cloudflare";
  * export default createWorker({ metrics: { successSampleRate: 0.1 } });
  */
-export function createWorker<E extends object = Record<string, unknown>>(
+export function createWorker<E extends object = object>(
   options: CloudflareOptions<E> = {},
 ): ExportedHandler<E> & { fetch: SluiceHandler<E> } {
   return { fetch: createHandler(options) };

@@ -3,7 +3,7 @@ import { memoryMetrics } from "@sluice/core/memory";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { ConfigurationError, createHandler, gatewayOptionsFromEnv } from "../src/index.js";
+import { ConfigurationError, createHandler, createWorker, gatewayOptionsFromEnv } from "../src/index.js";
 
 describe("gatewayOptionsFromEnv", () => {
   test("every binding present: every feature on, base URLs from env", () => {
@@ -98,5 +98,17 @@ describe("createHandler", () => {
     });
     expect(recorded.points[0]?.keyId).toMatch(/^key_[0-9a-f]{12}$/);
     expect(JSON.stringify(recorded.points)).not.toContain(env.ANTHROPIC_API_KEY);
+  });
+});
+
+describe("types", () => {
+  test("createWorker fits a wrangler-typed Env (no index signature), untyped or typed", () => {
+    // Compile-time checks (tsc -p test); at run time, both are handlers with a fetch.
+    const untyped: ExportedHandler<Cloudflare.Env> = createWorker();
+    const typed: ExportedHandler<Cloudflare.Env> = createWorker<Cloudflare.Env>({
+      gateway: (e) => ({ basePath: e.R2_BUCKET_NAME === "never" ? "/never" : "" }),
+    });
+    expect(typeof untyped.fetch).toBe("function");
+    expect(typeof typed.fetch).toBe("function");
   });
 });
