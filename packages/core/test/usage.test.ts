@@ -208,6 +208,18 @@ describe("OpenAI-compatible usage", () => {
     );
   });
 
+  it("names an overload reported in the error's code or message as an in-stream overload", () => {
+    const chat = { error: { message: "The server is overloaded or not ready yet.", type: "server_error" } };
+    const responses = {
+      type: "error",
+      code: "server_is_overloaded",
+      message: "Try again later.",
+      param: null,
+    };
+    expect(read(readOpenAiUsage, chat).failure).toBe("in_stream_overload");
+    expect(read(readOpenAiUsage, responses).failure).toBe("in_stream_overload");
+  });
+
   it("uses one reader for OpenAI, Groq and Cerebras", () => {
     expect(USAGE_READERS.cerebras).toBe(readOpenAiUsage);
     expect(USAGE_READERS.groq).toBe(readOpenAiUsage);

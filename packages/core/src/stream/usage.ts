@@ -51,8 +51,12 @@ export const readAnthropicUsage: UsageReader = (value, usage) => {
  */
 export const readOpenAiUsage: UsageReader = (value, usage) => {
   if (!isObject(value)) return undefined;
-  if (isObject(value.error) || value.type === "error" || value.type === "response.failed")
-    return "in_stream_error";
+  if (isObject(value.error) || value.type === "error" || value.type === "response.failed") {
+    // OpenAI has no overload error type; it says so in the code ("server_is_overloaded") or the message.
+    const error = isObject(value.error) ? value.error : value;
+    const said = `${String(error.code ?? "")} ${String(error.message ?? "")}`;
+    return /overloaded/i.test(said) ? "in_stream_overload" : "in_stream_error";
+  }
   const response = isObject(value.response) ? value.response : undefined;
   const groq = isObject(value.x_groq) ? value.x_groq : undefined;
   const source = value.usage ?? response?.usage ?? groq?.usage;
