@@ -1,8 +1,7 @@
 // The whole gateway in workerd: the test Worker's default export is `createWorker()` (test/worker.ts), with
 // real local DO, KV and R2 bindings, calling the fake upstream (started in Node by global-setup.ts).
 import { exports } from "cloudflare:workers";
-import { describe, expect, test } from "vitest";
-import { inject } from "vitest";
+import { describe, expect, inject, test, vi } from "vitest";
 
 const keys = inject("fakeKeys" as never) as Record<string, string>;
 const worker = (exports as unknown as { default: unknown }).default as {
@@ -107,6 +106,33 @@ describe("createWorker in workerd against the fake upstream", () => {
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(3);
     expect(statuses.filter((s) => s === 429)).toHaveLength(57);
+  });
+
+  test("upstream failures: provider-shaped errors, and no provider key in responses or logs", async () => {
+    const logged: string[] = [];
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+      }),
+    );
+    try {
+      const seen: string[] = [];
+      for (const fault of ["status=401", "status=529", "status=500"]) {
+        const response = await messages("sk-sluice-test-gw", ask(`fault ${crypto.randomUUID()}`), {
+          "x-fake-fault": fault,
+          "cache-control": "no-cache",
+        });
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        const text = await response.text();
+        expect(JSON.parse(text).type).toBe("error");
+        seen.push(text, ...response.headers.values());
+      }
+      for (const text of [...seen, ...logged]) {
+        for (const key of Object.values(keys)) expect(text).not.toContain(key);
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   test("healthz answers without a key", async () => {
