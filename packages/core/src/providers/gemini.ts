@@ -40,11 +40,12 @@ export const gemini: ProviderSpec = {
   errorBody: errorJson,
   streamErrorEvent: (failure, message) =>
     `data: ${errorJson(failure === "stream_stall" ? 504 : 503, failure, message)}\r\n\r\n`,
+  // `@google/genai` 3 calls /v1 by default, the REST docs and older SDKs /v1beta: both are served.
   endpoints: [
     {
       name: "generateContent",
       method: "POST",
-      pattern: /^\/v1beta\/models\/([^/:]+):generateContent$/,
+      pattern: /^\/v1(?:beta)?\/models\/([^/:]+):generateContent$/,
       kind: "json",
       stream: "never",
       cacheable: true,
@@ -52,28 +53,28 @@ export const gemini: ProviderSpec = {
     {
       name: "streamGenerateContent",
       method: "POST",
-      pattern: /^\/v1beta\/models\/([^/:]+):streamGenerateContent$/,
+      pattern: /^\/v1(?:beta)?\/models\/([^/:]+):streamGenerateContent$/,
       kind: "json",
       stream: "always",
     },
     {
       name: "countTokens",
       method: "POST",
-      pattern: /^\/v1beta\/models\/([^/:]+):countTokens$/,
+      pattern: /^\/v1(?:beta)?\/models\/([^/:]+):countTokens$/,
       kind: "json",
       stream: "never",
     },
     {
       name: "embedContent",
       method: "POST",
-      pattern: /^\/v1beta\/models\/([^/:]+):(batchE|e)mbedContents?$/,
+      pattern: /^\/v1(?:beta)?\/models\/([^/:]+):(batchE|e)mbedContents?$/,
       kind: "json",
       stream: "never",
     },
     {
       name: "models",
       method: "GET",
-      pattern: /^\/v1beta\/models(\/[^/:]+)?$/,
+      pattern: /^\/v1(?:beta)?\/models(\/[^/:]+)?$/,
       kind: "passthrough",
       stream: "never",
     },
