@@ -66,6 +66,9 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
   } = options;
   const settings = configStore === false ? EMPTY_SETTINGS : readSettings(configStore);
   const secrets = givenSecrets ?? fastlySecrets(secretStore);
+  // Opens the store now, so a store missing from the service is reported as such (and SLUICE_KEYS,
+  // needed by nearly every call, is read early).
+  if (!givenSecrets) await secrets.get("SLUICE_KEYS");
   const merged: GatewayOptions = { ...gatewayOptions, ...settings.gateway, secrets };
   const providers = { ...gatewayOptions.providers };
   for (const [name, value] of Object.entries(settings.gateway.providers ?? {})) {
