@@ -15,7 +15,39 @@ import { type AnalyticsEngineMetricsOptions, analyticsEngineMetrics } from "./me
 import { r2Objects } from "./objects.js";
 import { rateLimitBindingStore } from "./rate-limit/binding.js";
 import { type DurableObjectRateLimitOptions, durableObjectRateLimitStore } from "./rate-limit/store.js";
+import type { SluiceRateLimiter } from "./rate-limit/durable-object.js";
 import { envSecrets } from "./secrets.js";
+
+/**
+ * Everything `createWorker` reads from `env` under the default binding names, all optional. Handy as the
+ * `Env` of a Worker that is only Sluice; with `wrangler types`, use the generated `Env` instead.
+ */
+export interface SluiceEnv {
+  /** Secrets (`wrangler secret put`, `.dev.vars` locally), never `vars`. */
+  ANTHROPIC_API_KEY?: string;
+  OPENAI_API_KEY?: string;
+  GEMINI_API_KEY?: string;
+  GROQ_API_KEY?: string;
+  CEREBRAS_API_KEY?: string;
+  SLUICE_KEYS?: string;
+  R2_ACCESS_KEY_ID?: string;
+  R2_SECRET_ACCESS_KEY?: string;
+  /** Settings (`vars`). */
+  ANTHROPIC_BASE_URL?: string;
+  OPENAI_BASE_URL?: string;
+  GEMINI_BASE_URL?: string;
+  GROQ_BASE_URL?: string;
+  CEREBRAS_BASE_URL?: string;
+  SLUICE_RATE_LIMIT?: string;
+  R2_ACCOUNT_ID?: string;
+  R2_BUCKET_NAME?: string;
+  /** Bindings. */
+  RATE_LIMITER?: DurableObjectNamespace<SluiceRateLimiter>;
+  RATE_LIMIT?: RateLimit;
+  CACHE?: KVNamespace;
+  OBJECTS?: R2Bucket;
+  METRICS?: AnalyticsEngineDataset;
+}
 
 /** Binding names looked up on `env`; each one is optional and its feature is off without it. */
 export interface BindingNames {

@@ -8,6 +8,7 @@ export {
   type BindingNames,
   type CloudflareOptions,
   type Features,
+  type SluiceEnv,
 } from "./config.js";
 export { envSecrets, findSecretsInVars, SECRET_NAMES } from "./secrets.js";
 export { SluiceRateLimiter } from "./rate-limit/durable-object.js";

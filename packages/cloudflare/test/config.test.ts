@@ -3,7 +3,13 @@ import { memoryMetrics } from "@sluice/core/memory";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { ConfigurationError, createHandler, createWorker, gatewayOptionsFromEnv } from "../src/index.js";
+import {
+  ConfigurationError,
+  createHandler,
+  createWorker,
+  gatewayOptionsFromEnv,
+  type SluiceEnv,
+} from "../src/index.js";
 
 describe("gatewayOptionsFromEnv", () => {
   test("every binding present: every feature on, base URLs from env", () => {
@@ -108,6 +114,10 @@ describe("types", () => {
     const typed: ExportedHandler<Cloudflare.Env> = createWorker<Cloudflare.Env>({
       gateway: (e) => ({ basePath: e.R2_BUCKET_NAME === "never" ? "/never" : "" }),
     });
+    const sluiceOnly: ExportedHandler<SluiceEnv> = createWorker<SluiceEnv>({
+      gateway: (e) => ({ basePath: e.SLUICE_RATE_LIMIT === "never" ? "/never" : "" }),
+    });
+    expect(typeof sluiceOnly.fetch).toBe("function");
     expect(typeof untyped.fetch).toBe("function");
     expect(typeof typed.fetch).toBe("function");
   });
