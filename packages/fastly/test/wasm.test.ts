@@ -72,3 +72,14 @@ test("the same build fails on an API Fastly does not have (so the check above ca
   );
   await expect(compile(bad, join(dir, "bad.wasm"))).rejects.toThrow(/No matching export in "fastly:cache"/);
 });
+
+test("fastly.toml declares a production and a local backend for every provider", async () => {
+  const toml = await readFile(join(here, "../../../examples/fastly-compute/fastly.toml"), "utf8");
+  for (const provider of ["anthropic", "openai", "gemini", "groq", "cerebras"]) {
+    expect(toml).toContain(`[setup.backends.${provider}]`);
+    expect(toml).toContain(`[local_server.backends.${provider}]`);
+    expect(toml).toContain(`${provider}_base_url = `);
+  }
+  for (const store of ["setup.secret_stores.sluice_secrets", "setup.config_stores.sluice_config"])
+    expect(toml).toContain(`[${store}]`);
+});
