@@ -19,6 +19,8 @@ export class GatewayContext {
   stream = false;
   /** The authenticated client key (never the key itself). */
   client?: ClientKeyRecord;
+  /** The provider key is the client's own (bring-your-own-key), not the operator's. */
+  byok = false;
   /** The request body as the client sent it: forwarded byte for byte. */
   body?: Uint8Array;
   /** A parsed copy of the body, for policy that reads it. Changing it changes nothing upstream. */
@@ -40,8 +42,8 @@ export class GatewayContext {
     readonly url: URL,
     readonly provider: ProviderSpec,
     readonly endpoint: Endpoint,
-    /** The path sent upstream, after the base URL. */
-    readonly upstreamPath: string,
+    /** The path sent upstream, after the base URL (model routing may change Gemini's). */
+    public upstreamPath: string,
     readonly options: ResolvedOptions,
     private readonly execution: ExecutionContextLike | undefined,
     model: string,

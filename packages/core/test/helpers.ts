@@ -71,7 +71,7 @@ export async function startStack(
 /** Posts JSON bytes exactly as given. */
 export function post(
   url: string,
-  body: string | Uint8Array,
+  body: string | Uint8Array<ArrayBuffer>,
   headers: Record<string, string> = {},
 ): Promise<Response> {
   return fetch(url, {

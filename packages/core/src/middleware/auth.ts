@@ -71,6 +71,7 @@ export function auth({ keys, byok }: AuthOptions): Middleware {
       // Bring-your-own-key: forwarded for this call only, identified in metrics by its hash.
       ctx.client = { id: `byok_${hash.slice(0, 12)}`, hash };
       ctx.providerKey = presented;
+      ctx.byok = true;
       return next();
     }
     throw new GatewayError("unauthorized", "Invalid API key.");

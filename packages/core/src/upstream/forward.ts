@@ -103,6 +103,19 @@ async function respond(ctx: GatewayContext, response: Response, control: AbortCo
   ctx.upstreamHeaders = response.headers;
   const failure = failureForUpstreamStatus(response.status);
   if (failure) ctx.failure = failure;
+  if (failure === "upstream_auth" && !ctx.byok) {
+    // The client's key was accepted; the provider refused the operator's. Its error may quote that key
+    // (OpenAI echoes a masked copy), and a 401 would send the client after a key that is not theirs.
+    release();
+    await response.body?.cancel().catch(() => {});
+    return errorResponse(
+      provider,
+      502,
+      "upstream_auth",
+      `${provider.name} refused the gateway's provider key (HTTP ${response.status}); the operator must check the ${provider.keySecrets[0]} secret.`,
+      { "x-should-retry": "false" },
+    );
+  }
   const contentType = response.headers.get("content-type") ?? "";
   const sse = contentType.includes("text/event-stream");
   const isJson = contentType.includes("json");
