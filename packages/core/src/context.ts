@@ -42,8 +42,8 @@ export class GatewayContext {
     readonly url: URL,
     readonly provider: ProviderSpec,
     readonly endpoint: Endpoint,
-    /** The path sent upstream, after the base URL (model routing may change Gemini's). */
-    public upstreamPath: string,
+    /** The path sent upstream, after the base URL. */
+    readonly upstreamPath: string,
     readonly options: ResolvedOptions,
     private readonly execution: ExecutionContextLike | undefined,
     model: string,
