@@ -10,7 +10,11 @@ export class SseReader {
   private pending = "";
   private data: string[] = [];
 
-  constructor(private readonly onData: (data: string) => void) {}
+  /** `filter` picks which events' data to hand on; the default skips those that cannot hold usage or errors. */
+  constructor(
+    private readonly onData: (data: string) => void,
+    private readonly filter: RegExp | null = INTERESTING,
+  ) {}
 
   push(chunk: Uint8Array): void {
     this.consume(this.decoder.decode(chunk, { stream: true }));
@@ -52,6 +56,6 @@ export class SseReader {
     if (this.data.length === 0) return;
     const data = this.data.length === 1 ? this.data[0]! : this.data.join("\n");
     this.data = [];
-    if (INTERESTING.test(data)) this.onData(data);
+    if (!this.filter || this.filter.test(data)) this.onData(data);
   }
 }
