@@ -5,7 +5,7 @@ import { compose, type Middleware } from "./compose.js";
 import { type ExecutionContextLike, GatewayContext } from "./context.js";
 import { auth } from "./middleware/auth.js";
 import { readBody } from "./middleware/body.js";
-import { cors, preflight } from "./middleware/cors.js";
+import { cors, preflight, withCorsHeaders } from "./middleware/cors.js";
 import { staticKeys } from "./middleware/keys.js";
 import { metrics } from "./middleware/metrics.js";
 import { DEFAULT_PRICING, type PricingTable } from "./middleware/pricing.js";
@@ -42,8 +42,9 @@ export function createGateway(options: GatewayOptions & { pricing?: PricingTable
   const chain: Middleware[] = [];
   if (resolved.metrics.length > 0)
     chain.push(metrics(resolved.metrics, { ...DEFAULT_PRICING, ...options.pricing }));
-  chain.push(recover);
+  // CORS wraps `recover`, so the errors it turns into responses (401, 413, 429…) carry the headers too.
   if (options.cors) chain.push(cors(options.cors));
+  chain.push(recover);
   chain.push(auth({ keys, byok: resolved.byok }), readBody(resolved.maxBodyBytes));
   if (stores.rateLimit)
     chain.push(rateLimit({ store: stores.rateLimit, limit: rule, failOpen: resolved.failOpen }));
@@ -67,25 +68,31 @@ export function createGateway(options: GatewayOptions & { pricing?: PricingTable
           if (answer) return answer;
         }
         const url = new URL(request.url);
-        if (url.pathname === `${resolved.basePath}/healthz`) return json({ status: "ok" });
+        const own = (response: Response) =>
+          options.cors ? withCorsHeaders(response, request.headers.get("origin"), options.cors) : response;
+        if (url.pathname === `${resolved.basePath}/healthz`) return own(json({ status: "ok" }));
         const match = matchRoute(url.pathname, request.method, resolved);
         if (!match.ok) {
           if (match.status === 405) {
-            return errorResponse(
-              match.provider,
-              405,
-              "method_not_allowed",
-              `Use ${match.allow} for ${url.pathname}.`,
-              {
-                allow: match.allow ?? "",
-              },
+            return own(
+              errorResponse(
+                match.provider,
+                405,
+                "method_not_allowed",
+                `Use ${match.allow} for ${url.pathname}.`,
+                {
+                  allow: match.allow ?? "",
+                },
+              ),
             );
           }
-          return errorResponse(
-            match.provider,
-            404,
-            "not_found",
-            `No route for ${request.method} ${url.pathname}.`,
+          return own(
+            errorResponse(
+              match.provider,
+              404,
+              "not_found",
+              `No route for ${request.method} ${url.pathname}.`,
+            ),
           );
         }
         const ctx = new GatewayContext(

@@ -8,10 +8,9 @@ export type RouteMatch =
   | { ok: false; status: 404 | 405; provider?: ProviderSpec; allow?: string };
 
 export function matchRoute(pathname: string, method: string, options: ResolvedOptions): RouteMatch {
-  const path =
-    options.basePath && pathname.startsWith(options.basePath)
-      ? pathname.slice(options.basePath.length)
-      : pathname;
+  // Mounted under a base path, nothing outside it is served ("/llmx" is not under "/llm").
+  if (options.basePath && !pathname.startsWith(`${options.basePath}/`)) return { ok: false, status: 404 };
+  const path = pathname.slice(options.basePath.length);
   const slash = path.indexOf("/", 1);
   const name = (slash < 0 ? path.slice(1) : path.slice(1, slash)) as ProviderName;
   const provider = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;

@@ -52,16 +52,20 @@ export function preflight(request: Request, options: CorsOptions): Response | un
   });
 }
 
-/** Adds CORS headers to every response for an allowed origin. */
+/** Adds the CORS headers for an allowed origin to `response` (Sluice's own answers and the upstream's). */
+export function withCorsHeaders(response: Response, origin: string | null, options: CorsOptions): Response {
+  const allowed = allowedOrigin(options, origin);
+  if (allowed) {
+    response.headers.set("access-control-allow-origin", allowed);
+    response.headers.set("access-control-expose-headers", EXPOSE);
+    response.headers.append("vary", "origin");
+  }
+  return response;
+}
+
+/** Adds CORS headers to every response for an allowed origin, errors included, so browsers can read them. */
 export function cors(options: CorsOptions): Middleware {
   return async function corsHeaders(ctx, next) {
-    const response = await next();
-    const origin = allowedOrigin(options, ctx.request.headers.get("origin"));
-    if (origin) {
-      response.headers.set("access-control-allow-origin", origin);
-      response.headers.set("access-control-expose-headers", EXPOSE);
-      response.headers.append("vary", "origin");
-    }
-    return response;
+    return withCorsHeaders(await next(), ctx.request.headers.get("origin"), options);
   };
 }
