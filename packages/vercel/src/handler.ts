@@ -1,0 +1,106 @@
+import {
+  createGateway,
+  type ExecutionContextLike,
+  type Gateway,
+  type GatewayOptions,
+  PROVIDERS,
+  type ProviderName,
+  type ProviderOptions,
+} from "@sluice/core";
+import { waitUntil as vercelWaitUntil } from "@vercel/functions";
+import { jsonLogSink } from "./log-sink.js";
+import { envSecrets } from "./secrets.js";
+import { type CacheCommands, upstashCache } from "./upstash/cache.js";
+import { type ScriptRunner, upstashRateLimitStore } from "./upstash/rate-limit.js";
+
+/** What the handler needs from an `@upstash/redis` client (a `Redis` instance fits). */
+export type UpstashClient = ScriptRunner & CacheCommands;
+
+export interface VercelHandlerOptions extends Partial<GatewayOptions> {
+  /**
+   * An Upstash Redis client (or a function returning one, called on the first request) that backs the
+   * rate limiter and the response cache unless `stores` names others.
+   */
+  redis?: UpstashClient | (() => UpstashClient);
+  /** Replaces `waitUntil` from `@vercel/functions` (e.g. outside Vercel). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/** A request handler that is also the set of Next.js route-handler exports. */
+export type EdgeHandler = ((request: Request) => Promise<Response>) &
+  Record<
+    "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS",
+    (request: Request) => Promise<Response>
+  >;
+
+/** Provider base URLs from `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, … where set, over the given ones. */
+async function providersFromEnv(
+  secrets: GatewayOptions["secrets"],
+  given: GatewayOptions["providers"] = {},
+): Promise<Partial<Record<ProviderName, ProviderOptions>>> {
+  const providers: Partial<Record<ProviderName, ProviderOptions>> = { ...given };
+  for (const name of Object.keys(PROVIDERS) as ProviderName[]) {
+    const baseUrl = await secrets.get(`${name.toUpperCase()}_BASE_URL`);
+    if (baseUrl && !given[name]?.baseUrl) providers[name] = { ...given[name], baseUrl };
+  }
+  return providers;
+}
+
+/** Builds the gateway options from what was passed and what the environment says, once, on first use. */
+async function resolve(options: VercelHandlerOptions): Promise<GatewayOptions> {
+  const { redis, waitUntil: _ignored, ...rest } = options;
+  const secrets = rest.secrets ?? envSecrets();
+  const client = typeof redis === "function" ? redis() : redis;
+  const stores = { ...rest.stores };
+  if (client) {
+    stores.rateLimit ??= upstashRateLimitStore(client);
+    stores.cache ??= upstashCache(client);
+  }
+  const envRate = await secrets.get("SLUICE_RATE_LIMIT");
+  return {
+    ...rest,
+    secrets,
+    stores,
+    providers: await providersFromEnv(secrets, rest.providers),
+    rateLimit: rest.rateLimit ?? (envRate && stores.rateLimit ? envRate : undefined),
+    metrics: rest.metrics ?? jsonLogSink(),
+  };
+}
+
+/**
+ * Sluice as a Vercel Edge Function (or a Next.js route handler with `runtime = "edge"`). Secrets come from
+ * `process.env`; metrics and cache writes finish after the response through `waitUntil`.
+ *
+ * @example
+ * ```ts
+ * // api/[...path].ts
+ * import { Redis } from "@upstash/redis";
+ * import { createEdgeHandler } from "@sluice/vercel";
+ * export const config = { runtime: "edge" };
+ * export default createEdgeHandler({ basePath: "/api", redis: () => Redis.fromEnv() });
+ * ```
+ */
+export function createEdgeHandler(options: VercelHandlerOptions = {}): EdgeHandler {
+  let gateway: Promise<Gateway> | undefined;
+  const execution: ExecutionContextLike = {
+    waitUntil: (promise) => (options.waitUntil ?? vercelWaitUntil)(promise),
+  };
+  const handle = async (request: Request): Promise<Response> => {
+    gateway ??= resolve(options).then(createGateway);
+    // A failed start (bad option) is retried on the next request instead of being cached forever.
+    const ready = await gateway.catch((error: unknown) => {
+      gateway = undefined;
+      throw error;
+    });
+    return ready.fetch(request, execution);
+  };
+  return Object.assign(handle, {
+    GET: handle,
+    POST: handle,
+    PUT: handle,
+    PATCH: handle,
+    DELETE: handle,
+    HEAD: handle,
+    OPTIONS: handle,
+  });
+}

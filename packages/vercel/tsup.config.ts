@@ -1,0 +1,17 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    "upstash/index": "src/upstash/index.ts",
+    otlp: "src/otlp.ts",
+    s3: "src/s3.ts",
+  },
+  format: ["esm"],
+  dts: true,
+  platform: "neutral",
+  target: "es2022",
+  clean: true,
+  treeshake: true,
+  external: ["@sluice/core", "@upstash/redis", "@vercel/functions", "aws4fetch"],
+});
