@@ -21,7 +21,7 @@ export interface VercelHandlerOptions extends Partial<GatewayOptions> {
    * An Upstash Redis client (or a function returning one, called on the first request) that backs the
    * rate limiter and the response cache unless `stores` names others.
    */
-  redis?: UpstashClient | (() => UpstashClient);
+  redis?: UpstashClient | (() => UpstashClient | undefined);
   /** Replaces `waitUntil` from `@vercel/functions` (e.g. outside Vercel). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -56,13 +56,16 @@ async function resolve(options: VercelHandlerOptions): Promise<GatewayOptions> {
     stores.rateLimit ??= upstashRateLimitStore(client);
     stores.cache ??= upstashCache(client);
   }
+  // The environment fills only what the code left unset, and only where a store makes it possible.
   const envRate = await secrets.get("SLUICE_RATE_LIMIT");
+  const envCacheTtl = Number((await secrets.get("SLUICE_CACHE_TTL")) ?? "");
   return {
     ...rest,
     secrets,
     stores,
     providers: await providersFromEnv(secrets, rest.providers),
     rateLimit: rest.rateLimit ?? (envRate && stores.rateLimit ? envRate : undefined),
+    cache: rest.cache ?? (envCacheTtl > 0 && stores.cache ? { ttlSeconds: envCacheTtl } : undefined),
     metrics: rest.metrics ?? jsonLogSink(),
   };
 }
