@@ -2,15 +2,23 @@
  * Reads a Worker's `env` into gateway options: which bindings exist decides which features are on, and a
  * binding that exists but is the wrong kind is an error that says what to fix in wrangler config.
  */
-import type {
-  CachePort,
-  GatewayOptions,
-  MetricsSink,
-  ObjectStore,
-  ProviderName,
-  RateLimitStore,
+import {
+  type CachePort,
+  type GatewayOptions,
+  type MetricsSink,
+  type Middleware,
+  type ObjectStore,
+  type ProviderName,
+  type RateLimitStore,
+  staticKeys,
 } from "@sluice/core";
 import { kvCache } from "./cache.js";
+import { type HydrateOptions, hydrateObjects } from "./features/hydrate.js";
+import { type RequestLogOptions, requestLog } from "./features/request-log.js";
+import type { SluiceSessions } from "./features/sessions/durable-object.js";
+import { conversationSessions, type SessionOptions } from "./features/sessions/middleware.js";
+import { type UploadsOptions, uploadsHandler } from "./features/uploads.js";
+import { type AiBindingLike, withOpenAiPlaceholder, workersAiFetch } from "./features/workers-ai.js";
 import { type AnalyticsEngineMetricsOptions, analyticsEngineMetrics } from "./metrics.js";
 import { r2Objects } from "./objects.js";
 import { rateLimitBindingStore } from "./rate-limit/binding.js";
@@ -43,6 +51,8 @@ export interface SluiceEnv {
   R2_BUCKET_NAME?: string;
   /** Bindings. */
   RATE_LIMITER?: DurableObjectNamespace<SluiceRateLimiter>;
+  SESSIONS?: DurableObjectNamespace<SluiceSessions>;
+  AI?: Ai;
   RATE_LIMIT?: RateLimit;
   CACHE?: KVNamespace;
   OBJECTS?: R2Bucket;
@@ -61,6 +71,10 @@ export interface BindingNames {
   objects: string;
   /** Analytics Engine dataset for metrics. Default "METRICS". */
   metrics: string;
+  /** Durable Object namespace of `SluiceSessions` (conversation sessions). Default "SESSIONS". */
+  sessions: string;
+  /** Workers AI binding (`@cf/…` models on the OpenAI route). Default "AI". */
+  ai: string;
 }
 
 export const DEFAULT_BINDINGS: BindingNames = {
@@ -69,6 +83,8 @@ export const DEFAULT_BINDINGS: BindingNames = {
   cache: "CACHE",
   objects: "OBJECTS",
   metrics: "METRICS",
+  sessions: "SESSIONS",
+  ai: "AI",
 };
 
 /** Non-secret settings read from `env` (`vars`). Provider base URLs override the real endpoints. */
@@ -88,6 +104,16 @@ export interface CloudflareOptions<E = object> {
   cache?: { ttlSeconds?: number; shared?: boolean } | false;
   /** Analytics Engine sink settings when the dataset binding exists; `false` turns it off. */
   metrics?: AnalyticsEngineMetricsOptions | false;
+  /** Hydrate `sluice-object://<key>` references from the R2 bucket (rewrites bodies). Off by default. */
+  hydrate?: HydrateOptions | boolean;
+  /** Answer `POST /_sluice/uploads` with pre-signed R2 upload URLs (needs the R2 vars and secrets). Off by default. */
+  uploads?: UploadsOptions | boolean;
+  /** NDJSON request log in R2 (`binding`: the bucket, default the objects bucket). Off by default. */
+  requestLog?: (RequestLogOptions & { binding?: string }) | boolean;
+  /** Conversation sessions; on when the `SESSIONS` binding exists, `false` turns them off. */
+  sessions?: SessionOptions | false;
+  /** Workers AI on the OpenAI route; on when the `AI` binding exists, `false` turns it off. */
+  workersAi?: false;
   /** Anything else for `createGateway`, fixed or computed from `env`; it wins over what is read from env. */
   gateway?: Partial<GatewayOptions> | ((env: E) => Partial<GatewayOptions>);
 }
@@ -103,6 +129,11 @@ export interface Features {
   metrics: boolean;
   objects: boolean;
   presignUpload: boolean;
+  hydrate: boolean;
+  uploads: boolean;
+  requestLog: boolean;
+  sessions: boolean;
+  workersAi: boolean;
 }
 
 const has = (value: unknown, method: string) =>
@@ -129,7 +160,12 @@ const setting = (env: Record<string, unknown>, name: string) => {
 export function gatewayOptionsFromEnv<E extends object>(
   env: E,
   options: CloudflareOptions<E> = {},
-): { options: GatewayOptions; features: Features } {
+): {
+  options: GatewayOptions;
+  features: Features;
+  /** The `POST /_sluice/uploads` handler, when `uploads` is on. */
+  uploads?: (request: Request) => Promise<Response | undefined>;
+} {
   const source = env as Record<string, unknown>;
   const names = { ...DEFAULT_BINDINGS, ...options.bindings };
   const secrets = envSecrets(env);
@@ -191,23 +227,90 @@ export function gatewayOptionsFromEnv<E extends object>(
   }
 
   const extra = typeof options.gateway === "function" ? options.gateway(env) : (options.gateway ?? {});
+  const want = <T>(value: T | boolean | undefined): T | undefined =>
+    value === true ? ({} as T) : value ? value : undefined;
+  const needBucket = (feature: string) => {
+    if (!objects)
+      throw new ConfigurationError(
+        `${feature} needs an R2 bucket: add { "binding": "${names.objects}", "bucket_name": "…" } to "r2_buckets" in wrangler config.`,
+      );
+    return objects;
+  };
+
+  const middleware: Middleware[] = [];
+  const logOptions = want(options.requestLog);
+  if (logOptions) {
+    const logBucket = logOptions.binding
+      ? binding<R2Bucket>(source, logOptions.binding, "head", "an R2 bucket")
+      : undefined;
+    if (logOptions.binding && !logBucket)
+      throw new ConfigurationError(
+        `requestLog.binding is "${logOptions.binding}" but env has no such R2 bucket.`,
+      );
+    middleware.push(requestLog(logBucket ? r2Objects(logBucket) : needBucket("requestLog"), logOptions));
+  }
+  const sessionsNamespace =
+    options.sessions === false
+      ? undefined
+      : binding<DurableObjectNamespace<SluiceSessions>>(
+          source,
+          names.sessions,
+          "idFromName",
+          "a Durable Object namespace",
+        );
+  if (sessionsNamespace) middleware.push(conversationSessions(sessionsNamespace, options.sessions || {}));
+  const hydrateOptions = want(options.hydrate);
+  if (hydrateOptions) middleware.push(hydrateObjects(needBucket("hydrate"), hydrateOptions));
+
+  const ai =
+    options.workersAi === false
+      ? undefined
+      : binding<AiBindingLike>(source, names.ai, "run", "a Workers AI binding");
+
   const gatewayOptions: GatewayOptions = {
-    secrets,
+    secrets: ai ? withOpenAiPlaceholder(secrets) : secrets,
     providers,
     ...(rate ? { rateLimit: rate } : {}),
     ...(cache ? { cache: { ttlSeconds: 300, ...(options.cache || {}) } } : {}),
     ...(metrics ? { metrics } : {}),
     ...extra,
+    ...(ai ? { fetch: workersAiFetch(ai, extra.fetch) } : {}),
+    middleware: [...middleware, ...(extra.middleware ?? [])],
     stores: { rateLimit: rateLimitStore, cache, objects, ...extra.stores },
   };
+
+  let uploads: ((request: Request) => Promise<Response | undefined>) | undefined;
+  const uploadOptions = want(options.uploads);
+  if (uploadOptions) {
+    const store = needBucket("uploads");
+    if (!store.presignUpload)
+      throw new ConfigurationError(
+        "uploads needs pre-signing: set the R2_ACCOUNT_ID and R2_BUCKET_NAME vars and the R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY secrets (an R2 API token).",
+      );
+    if (gatewayOptions.keys === false)
+      throw new ConfigurationError("uploads authenticates client keys, but `keys` is false.");
+    uploads = uploadsHandler({
+      objects: store,
+      keys: gatewayOptions.keys ?? staticKeys(gatewayOptions.secrets),
+      basePath: gatewayOptions.basePath,
+      options: uploadOptions,
+    });
+  }
+
   return {
     options: gatewayOptions,
+    uploads,
     features: {
       rateLimit: namespace ? "durable-object" : limiter ? "rate-limiting-binding" : "off",
       cache: !!cache && !!gatewayOptions.cache,
       metrics: !!metrics,
       objects: !!objects,
       presignUpload: !!objects?.presignUpload,
+      hydrate: !!hydrateOptions,
+      uploads: !!uploads,
+      requestLog: !!logOptions,
+      sessions: !!sessionsNamespace,
+      workersAi: !!ai,
     },
   };
 }

@@ -28,3 +28,24 @@ export {
 } from "./metrics.js";
 export { toDataPoint, fromDataPoint, fromSqlRow, COLUMNS, type DataPoint } from "./analytics.js";
 export { r2Objects, presignR2Upload, type R2PresignOptions } from "./objects.js";
+export { SluiceSessions, type SessionCaps, type SessionHistory } from "./features/sessions/durable-object.js";
+export {
+  conversationSessions,
+  SESSION_HEADER,
+  SESSION_MESSAGES_HEADER,
+  type SessionOptions,
+} from "./features/sessions/middleware.js";
+export { hydrateObjects, defaultAllow, OBJECT_SCHEME, type HydrateOptions } from "./features/hydrate.js";
+export { uploadsHandler, UPLOADS_PATH, type UploadsOptions, type UploadTicket } from "./features/uploads.js";
+export {
+  requestLog,
+  STRIPPED_HEADERS,
+  type LogLine,
+  type RequestLogOptions,
+} from "./features/request-log.js";
+export {
+  workersAiFetch,
+  withOpenAiPlaceholder,
+  WORKERS_AI_PLACEHOLDER_KEY,
+  type AiBindingLike,
+} from "./features/workers-ai.js";

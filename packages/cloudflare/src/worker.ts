@@ -7,6 +7,11 @@
 import { createGateway, type Gateway } from "@sluice/core";
 import { type CloudflareOptions, ConfigurationError, gatewayOptionsFromEnv } from "./config.js";
 
+interface Built {
+  gateway: Gateway;
+  uploads?: (request: Request) => Promise<Response | undefined>;
+}
+
 export type SluiceHandler<E> = (request: Request, env: E, ctx: ExecutionContext) => Promise<Response>;
 
 /**
@@ -22,18 +27,23 @@ export type SluiceHandler<E> = (request: Request, env: E, ctx: ExecutionContext)
 export function createHandler<E extends object = object>(
   options: CloudflareOptions<E> = {},
 ): SluiceHandler<E> {
-  const gateways = new WeakMap<object, Gateway>();
+  const built = new WeakMap<object, Built>();
   return async (request, env, ctx) => {
-    let gateway = gateways.get(env);
-    if (!gateway) {
+    let entry = built.get(env);
+    if (!entry) {
       try {
-        gateway = createGateway(gatewayOptionsFromEnv(env, options).options);
+        const { options: gatewayOptions, uploads } = gatewayOptionsFromEnv(env, options);
+        entry = { gateway: createGateway(gatewayOptions), uploads };
       } catch (error) {
         return configurationFailure(error);
       }
-      gateways.set(env, gateway);
+      built.set(env, entry);
     }
-    return gateway.fetch(request, ctx);
+    if (entry.uploads) {
+      const answer = await entry.uploads(request);
+      if (answer) return answer;
+    }
+    return entry.gateway.fetch(request, ctx);
   };
 }
 

@@ -20,6 +20,11 @@ describe("gatewayOptionsFromEnv", () => {
       metrics: true,
       objects: true,
       presignUpload: true,
+      hydrate: false,
+      uploads: false,
+      requestLog: false,
+      sessions: true,
+      workersAi: false,
     });
     expect(options.rateLimit).toBe("3/600s");
     expect(options.providers?.anthropic?.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
@@ -34,6 +39,11 @@ describe("gatewayOptionsFromEnv", () => {
       metrics: false,
       objects: false,
       presignUpload: false,
+      hydrate: false,
+      uploads: false,
+      requestLog: false,
+      sessions: false,
+      workersAi: false,
     });
     expect(options.rateLimit).toBeUndefined();
     expect(options.cache).toBeUndefined();

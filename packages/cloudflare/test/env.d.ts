@@ -1,9 +1,10 @@
-import type { SluiceRateLimiter } from "../src/index.js";
+import type { SluiceRateLimiter, SluiceSessions } from "../src/index.js";
 
 declare global {
   namespace Cloudflare {
     interface Env {
       RATE_LIMITER: DurableObjectNamespace<SluiceRateLimiter>;
+      SESSIONS: DurableObjectNamespace<SluiceSessions>;
       CACHE: KVNamespace;
       OBJECTS: R2Bucket;
       RATE_LIMIT: RateLimit;
