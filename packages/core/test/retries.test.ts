@@ -305,14 +305,13 @@ describe("never a retry after the first byte", () => {
   });
 
   it(`ends a stalled stream with an error event after streamIdleMs (${IDLE_MS} ms) and aborts the upstream`, async () => {
+    const startedAt = Date.now();
     const response = await messages({ "x-fake-fault": "stall-after=2" }, true);
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
-    let lastChunkAt = Date.now();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!value.includes("event: error")) lastChunkAt = Date.now();
       text += value;
     }
     const endedAt = Date.now();
@@ -325,7 +324,8 @@ describe("never a retry after the first byte", () => {
         message: `The upstream sent nothing for ${IDLE_MS} ms; the stream was ended.`,
       },
     });
-    expect(endedAt - lastChunkAt).toBeGreaterThanOrEqual(IDLE_MS - 20);
+    // A lower bound only: the idle timer cannot have fired before the request was even sent.
+    expect(endedAt - startedAt).toBeGreaterThanOrEqual(IDLE_MS);
     const record = await stack.fake.waitForRecord((r) => r.endedAt !== undefined);
     expect(record.aborted).toBe(true);
     expect(await onlyPoint()).toMatchObject({ status: 200, failure: "stream_stall", retries: 0 });
