@@ -1,5 +1,6 @@
 import {
   createGateway,
+  FAILURE_HEADER,
   type ExecutionContextLike,
   type Gateway,
   type GatewayOptions,
@@ -70,6 +71,20 @@ async function resolve(options: VercelHandlerOptions): Promise<GatewayOptions> {
   };
 }
 
+/** The client gets a JSON 500 without details (they could name config); the function log gets the reason. */
+function misconfigured(error: unknown): Response {
+  console.error(
+    `sluice: the gateway could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  return Response.json(
+    {
+      type: "error",
+      error: { type: "api_error", message: "The gateway is misconfigured; see the function logs." },
+    },
+    { status: 500, headers: { [FAILURE_HEADER]: "internal_error" } },
+  );
+}
+
 /**
  * Sluice as a Vercel Edge Function (or a Next.js route handler with `runtime = "edge"`). Secrets come from
  * `process.env`; metrics and cache writes finish after the response through `waitUntil`.
@@ -90,11 +105,14 @@ export function createEdgeHandler(options: VercelHandlerOptions = {}): EdgeHandl
   };
   const handle = async (request: Request): Promise<Response> => {
     gateway ??= resolve(options).then(createGateway);
-    // A failed start (bad option) is retried on the next request instead of being cached forever.
-    const ready = await gateway.catch((error: unknown) => {
+    let ready: Gateway;
+    try {
+      ready = await gateway;
+    } catch (error) {
+      // A failed start (bad option, missing env) is retried on the next request, not cached forever.
       gateway = undefined;
-      throw error;
-    });
+      return misconfigured(error);
+    }
     return ready.fetch(request, execution);
   };
   return Object.assign(handle, {

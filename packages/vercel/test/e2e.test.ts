@@ -22,12 +22,13 @@ let vm: EdgeVm;
 let server: Awaited<ReturnType<typeof runServer>>;
 /** Everything a client saw: status lines, headers and bodies. */
 const seen: string[] = [];
+const bodyReads: Promise<unknown>[] = [];
 
 const observe: typeof fetch = async (input, init) => {
   const response = await fetch(input, init);
   const copy = response.clone();
   seen.push(`${response.status} ${JSON.stringify([...response.headers])}`);
-  void copy.text().then((text) => seen.push(text));
+  bodyReads.push(copy.text().then((text) => seen.push(text)));
   return response;
 };
 const anthropic = (apiKey = KEY) =>
@@ -158,7 +159,7 @@ describe("the example edge function in edge-runtime", () => {
     expect(calls.length).toBeGreaterThan(LIMIT);
     expect(calls.some((c) => c.cache === "HIT" && c.provider === "openai")).toBe(true);
     expect(calls.every((c) => typeof c.keyId === "string" && c.keyId.startsWith("key_"))).toBe(true);
-    await new Promise((r) => setTimeout(r, 50)); // let the last observed bodies be read
+    await Promise.all(bodyReads);
     const everything = [...seen, ...vm.logs].join("\n");
     expect(vm.logs.filter((l) => !l.startsWith("{"))).toEqual([]);
     expect(seen.length).toBeGreaterThan(400);
