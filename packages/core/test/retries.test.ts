@@ -139,11 +139,13 @@ describe("retries before the first byte", () => {
     expect(stack.fake.records).toHaveLength(3);
   });
 
-  it("does not retry a 400", async () => {
+  it("does not retry a 400, and names no failure the header does not name", async () => {
     const response = await messages({ "x-fake-fault": "status=400" });
     expect(response.status).toBe(400);
-    await response.arrayBuffer();
+    expect(response.headers.get(FAILURE_HEADER)).toBeNull();
+    expect(((await response.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
     expect(stack.fake.records).toHaveLength(1);
+    expect(await onlyPoint()).toMatchObject({ status: 400, failure: "", retries: 0 });
   });
 });
 

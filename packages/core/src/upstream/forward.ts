@@ -183,7 +183,9 @@ async function bufferJson(ctx: GatewayContext, response: Response, headers: Head
   const usage = emptyUsage();
   try {
     const inStream = USAGE_READERS[provider.name](JSON.parse(new TextDecoder().decode(bytes)), usage);
-    if (inStream && !ctx.failure) ctx.failure = inStream;
+    // An error body on an error status is the upstream's answer, named (or not) by its status; only a
+    // success status carrying an error is an in-stream failure. Keeps the metric and the header in step.
+    if (inStream && !ctx.failure && response.ok) ctx.failure = inStream;
   } catch {
     ctx.failure = "bad_upstream_response";
     return errorResponse(
