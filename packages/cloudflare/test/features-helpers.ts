@@ -21,7 +21,10 @@ export function gateway(options: CloudflareOptions = {}, overrides: Record<strin
   const testEnv = { ...env, SLUICE_KEYS: clientKey, SLUICE_RATE_LIMIT: undefined, ...overrides };
   const handler = createHandler(options);
   /** Calls the handler and waits for its background work (waitUntil) to finish. */
-  async function call(path: string, init: RequestInit & { json?: unknown; key?: string } = {}) {
+  async function call(
+    path: string,
+    init: RequestInit & { json?: unknown; key?: string; background?: "wait" | "leave" } = {},
+  ) {
     const headers = new Headers(init.headers);
     const key = init.key ?? clientKey;
     if (path.startsWith("/anthropic")) {
@@ -41,7 +44,7 @@ export function gateway(options: CloudflareOptions = {}, overrides: Record<strin
       ctx,
     );
     const text = await response.text();
-    await waitOnExecutionContext(ctx);
+    if (init.background !== "leave") await waitOnExecutionContext(ctx);
     return { response, text, status: response.status };
   }
   return { clientKey, env: testEnv, handler, call };
