@@ -3,6 +3,10 @@ import type { ResolvedOptions } from "./options.js";
 import type { ClientKeyRecord } from "./ports/keys.js";
 import type { Endpoint, ProviderSpec } from "./providers/types.js";
 import { emptyUsage } from "./stream/usage.js";
+import { Semaphore } from "./util/semaphore.js";
+
+/** Workers allow six outbound connections waiting on headers per invocation; more serialize anyway. */
+const OUTBOUND_LIMIT = 6;
 import type { TapResult } from "./stream/tap.js";
 
 /** What the runtime offers for work that outlives the response (Workers' ctx, Vercel's waitUntil…). */
@@ -34,6 +38,8 @@ export class GatewayContext {
   completion: Promise<TapResult> = Promise.resolve({ usage: emptyUsage(), ttfbMs: -1, bytes: 0 });
   /** Room for your own middleware to pass things along. */
   readonly state = new Map<string, unknown>();
+  /** The fan-out guard: at most six upstream requests of this call wait on headers at once. */
+  readonly outbound = new Semaphore(OUTBOUND_LIMIT);
   #providerKey: string | undefined;
   readonly #pending: Promise<unknown>[] = [];
 
@@ -42,8 +48,8 @@ export class GatewayContext {
     readonly url: URL,
     readonly provider: ProviderSpec,
     readonly endpoint: Endpoint,
-    /** The path sent upstream, after the base URL. */
-    readonly upstreamPath: string,
+    /** The path sent upstream, after the base URL (model routing may change Gemini's). */
+    public upstreamPath: string,
     readonly options: ResolvedOptions,
     private readonly execution: ExecutionContextLike | undefined,
     model: string,
@@ -62,6 +68,19 @@ export class GatewayContext {
   }
   set providerKey(key: string | undefined) {
     this.#providerKey = key;
+  }
+
+  /**
+   * An upstream fetch for your middleware (extra lookups, parallel probes) that respects the fan-out guard:
+   * a slot is held until the response headers arrive.
+   */
+  async fetchUpstream(url: string, init: RequestInit = {}): Promise<Response> {
+    const release = await this.outbound.acquire();
+    try {
+      return await this.options.fetch(url, init, this.provider.name);
+    } finally {
+      release();
+    }
   }
 
   /** Keeps background work (metrics, cache writes) alive after the response, where the runtime allows. */

@@ -23,6 +23,8 @@ export const FAILURES = {
   in_stream_error: 200,
   stream_reset: 200,
   stream_stall: 200,
+  /** The request's cacheable prefix was sent moments ago, yet the provider read nothing from its cache. */
+  prompt_cache_miss: 200,
   client_abort: 499,
   circuit_open: 503,
   state_unavailable: 503,

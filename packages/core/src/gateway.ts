@@ -8,6 +8,7 @@ import { readBody } from "./middleware/body.js";
 import { cors, preflight, withCorsHeaders } from "./middleware/cors.js";
 import { staticKeys } from "./middleware/keys.js";
 import { metrics } from "./middleware/metrics.js";
+import { modelRouting } from "./middleware/model-routing.js";
 import { DEFAULT_PRICING, type PricingTable } from "./middleware/pricing.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { recover } from "./middleware/recover.js";
@@ -48,6 +49,7 @@ export function createGateway(options: GatewayOptions & { pricing?: PricingTable
   chain.push(auth({ keys, byok: resolved.byok }), readBody(resolved.maxBodyBytes));
   if (stores.rateLimit)
     chain.push(rateLimit({ store: stores.rateLimit, limit: rule, failOpen: resolved.failOpen }));
+  if (options.models) chain.push(modelRouting(options.models));
   chain.push(...(options.middleware ?? []));
   if (options.cache && stores.cache) {
     chain.push(

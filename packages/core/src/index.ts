@@ -18,5 +18,9 @@ export {
 export { takeFromBucket, bucketTtlMs, type BucketState } from "./bucket.js";
 export { emptyUsage, type Usage } from "./stream/usage.js";
 export { parseRate } from "./util/time.js";
+export { modelRouting, rewriteModel, type ModelRoutingOptions } from "./middleware/model-routing.js";
+export { CircuitBreaker, type CircuitBreakerOptions } from "./upstream/breaker.js";
+export type { FallbackTarget } from "./upstream/targets.js";
+export { openAiCompatible } from "./providers/openai-compatible.js";
 export { sha256Hex } from "./util/crypto.js";
 export type * from "./ports/index.js";

@@ -6,7 +6,10 @@ import type { MetricsSink } from "./ports/metrics.js";
 import type { ObjectStore } from "./ports/objects.js";
 import type { RateLimitStore } from "./ports/rate-limit.js";
 import type { SecretsPort } from "./ports/secrets.js";
+import type { ModelRoutingOptions } from "./middleware/model-routing.js";
 import type { Endpoint, ProviderName } from "./providers/types.js";
+import { CircuitBreaker, type CircuitBreakerOptions } from "./upstream/breaker.js";
+import type { FallbackTarget } from "./upstream/targets.js";
 
 export interface ProviderOptions {
   /** Upstream base URL; defaults to the provider's real endpoint. */
@@ -15,6 +18,11 @@ export interface ProviderOptions {
   enabled?: boolean;
   /** Replaces the default allow-list of pass-through endpoints (model lists, files, batches…). */
   passthrough?: Endpoint[];
+  /**
+   * Secret holding a comma-separated pool of provider keys. Requests sharing a cacheable prefix go to the
+   * same key (prompt-cache affinity); the rest are spread across the pool.
+   */
+  keyPool?: string;
 }
 
 /** How upstream requests are made. Adapters replace it where the platform needs more (Fastly backends). */
@@ -63,6 +71,19 @@ export interface GatewayOptions {
   failOpen?: boolean;
   /** Your own middleware, run after auth and rate limiting, before the cache and the upstream call. */
   middleware?: Middleware[];
+  /**
+   * Targets tried in order when the first answers 429/529/5xx, times out, or is overloaded before its first
+   * token. Keyed by the model asked for, by route ("anthropic.messages"), or "*".
+   */
+  fallbacks?: Record<string, FallbackTarget[]>;
+  /** Allow fallbacks to another provider, translating Anthropic ⇄ OpenAI chat (re-serializes the body). */
+  translate?: boolean;
+  /** Per-target circuit breaker kept in `stores.rateLimit`. Default: off. */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** How long an Anthropic stream's preamble may be held waiting for its first content event. Default 2000; 0: off. */
+  holdPreambleMs?: number;
+  /** Model aliases, task routing and the retirement map. */
+  models?: ModelRoutingOptions;
   /** Path prefix Sluice is mounted under, e.g. "/llm". Default "". */
   basePath?: string;
   fetch?: UpstreamFetch;
@@ -81,6 +102,10 @@ export interface ResolvedOptions {
   failOpen: boolean;
   basePath: string;
   fetch: UpstreamFetch;
+  fallbacks: Record<string, FallbackTarget[]>;
+  translate: boolean;
+  breaker?: CircuitBreaker;
+  holdPreambleMs: number;
 }
 
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
@@ -112,5 +137,12 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     failOpen: options.failOpen ?? false,
     basePath: (options.basePath ?? "").replace(/\/$/, ""),
     fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+    fallbacks: options.fallbacks ?? {},
+    translate: options.translate ?? false,
+    breaker:
+      options.circuitBreaker && options.stores?.rateLimit
+        ? new CircuitBreaker(options.stores.rateLimit, options.circuitBreaker)
+        : undefined,
+    holdPreambleMs: options.holdPreambleMs ?? 2000,
   };
 }

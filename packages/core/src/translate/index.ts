@@ -55,3 +55,11 @@ export function translation(
   }
   throw new Untranslatable(`no translation from ${from} to ${to}`);
 }
+
+/** Where each provider's chat endpoint lives, relative to its base URL. */
+export const CHAT_PATHS: Partial<Record<ProviderName, string>> = {
+  anthropic: "/v1/messages",
+  openai: "/chat/completions",
+  groq: "/openai/v1/chat/completions",
+  cerebras: "/v1/chat/completions",
+};

@@ -1,207 +1,159 @@
 /**
- * The last handler: sends the request upstream (the client's body bytes, unchanged), retries only while
- * nothing has reached the client, and hands the response back: JSON read whole, streams passed through.
+ * The last handler: sends the request to its targets in order (the client's body bytes, unchanged, to the
+ * primary), retrying and falling back only while nothing has reached the client, then hands the answer on.
+ * Along the way: the circuit breaker, key rotation on a 401, the fan-out guard, and the held-back preamble.
  */
 import type { GatewayContext } from "../context.js";
-import { FAILURE_HEADER, type FailureName, GatewayError, failureForUpstreamStatus } from "../failures.js";
+import { type FailureName, GatewayError, failureForUpstreamStatus } from "../failures.js";
 import { errorResponse } from "../respond.js";
-import { tapBody } from "../stream/tap.js";
-import { USAGE_READERS, emptyUsage } from "../stream/usage.js";
 import { sleep } from "../util/time.js";
 import { backoffMs, isRetryable, retryAfterMs } from "./backoff.js";
-import { clientResponseHeaders, upstreamRequestHeaders } from "./headers.js";
+import { upstreamRequestHeaders } from "./headers.js";
+import { holdPreamble } from "./preamble.js";
+import { watchPromptCache } from "./prompt-cache.js";
+import { respond, shouldNotRetry } from "./respond.js";
+import { planTargets, type Target } from "./targets.js";
 
-/** JSON bodies larger than this are streamed through instead of read whole. */
-const JSON_BUFFER_LIMIT = 16 * 1024 * 1024;
+type Sent = { ok: true; response: Response; body: ReadableStream<Uint8Array> | null; control: AbortController; release: (keep?: boolean) => void };
+type Failed = { ok: false; failure: FailureName; status: number; message: string; retryAfterMs?: number };
+type Outcome = Sent | Failed;
 
 export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
-  const { provider, options } = ctx;
-  const key = ctx.providerKey;
-  if (!key) {
-    throw new GatewayError(
-      "internal_error",
-      `Sluice has no ${provider.name} key: set the ${provider.keySecrets[0]} secret.`,
-    );
+  if (!ctx.providerKey) {
+    throw new GatewayError("internal_error", `Sluice has no ${ctx.provider.name} key: set the ${ctx.provider.keySecrets[0]} secret.`);
   }
-  const base = options.providers[provider.name]?.baseUrl ?? provider.defaultBaseUrl;
-  const target = new URL(base.replace(/\/$/, "") + ctx.upstreamPath + ctx.url.search);
-  const headers = upstreamRequestHeaders(ctx.request.headers);
-  provider.applyUpstreamAuth(headers, target, key);
-  const url = target.toString();
-  const { retry } = options;
-
-  for (let attempt = 0; ; attempt++) {
-    const attemptControl = new AbortController();
-    const unlink = linkAbort(ctx.request.signal, attemptControl);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      attemptControl.abort(new Error("upstream headers timeout"));
-    }, options.headersTimeoutMs);
-    let response: Response;
-    try {
-      response = await options.fetch(
-        url,
-        {
-          method: ctx.request.method,
-          headers,
-          body: ctx.body as BodyInit | undefined,
-          signal: attemptControl.signal,
-          redirect: "manual",
-        },
-        provider.name,
-      );
-    } catch {
-      clearTimeout(timer);
-      unlink();
-      if (ctx.request.signal.aborted) throw new GatewayError("client_abort", "The client went away.");
-      const failure: FailureName = timedOut ? "upstream_timeout" : "upstream_unreachable";
-      if (attempt < retry.maxRetries) {
-        await sleep(backoffMs(attempt, retry, undefined), ctx.request.signal);
-        ctx.retries++;
+  const { retry, breaker } = ctx.options;
+  const targets = await planTargets(ctx);
+  const attempts = Math.max(retry.maxRetries + 1, targets.length);
+  let last: Failed | undefined;
+  let sameTargetRetries = 0;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const target = targets[Math.min(attempt, targets.length - 1)]!;
+    const next = attempt + 1 < attempts ? targets[Math.min(attempt + 1, targets.length - 1)] : undefined;
+    if (attempt > 0) {
+      ctx.retries++;
+      if (targets[Math.min(attempt - 1, targets.length - 1)] === target) {
+        await sleep(backoffMs(sameTargetRetries++, retry, last?.retryAfterMs), ctx.request.signal);
+      }
+    }
+    if (breaker) {
+      const openMs = await breaker.openFor(target.id).catch(() => 0);
+      if (openMs > 0) {
+        last = { ok: false, failure: "circuit_open", status: 503, message: `${target.id} is shedding load after repeated overloads; retry later.`, retryAfterMs: openMs };
         continue;
       }
-      ctx.failure = failure;
-      const message = timedOut
-        ? `${provider.name} sent no response headers within ${options.headersTimeoutMs} ms.`
-        : `${provider.name} could not be reached.`;
-      return errorResponse(
-        provider,
-        timedOut ? 504 : 502,
-        failure,
-        message,
-        shouldNotRetry(retry.maxRetries),
-      );
     }
-    if (isRetryable(response.status) && attempt < retry.maxRetries) {
+    const outcome = await sendWithKeys(ctx, target);
+    if (!outcome.ok) {
+      last = outcome;
+      void breaker?.failure(target.id).catch(() => {});
+      continue;
+    }
+    const { response } = outcome;
+    if (isRetryable(response.status)) {
+      void breaker?.failure(target.id).catch(() => {});
       const asked = retryAfterMs(response.headers);
-      if (asked === undefined || asked <= retry.maxRetryAfterMs) {
-        clearTimeout(timer);
-        unlink();
-        await response.body?.cancel().catch(() => {});
-        await sleep(backoffMs(attempt, retry, asked), ctx.request.signal);
-        ctx.retries++;
+      // Worth another go: a different target next, or the same one when its retry-after is short enough.
+      if (next && (next !== target || asked === undefined || asked <= retry.maxRetryAfterMs)) {
+        outcome.release();
+        await outcome.body?.cancel().catch(() => {});
+        last = { ok: false, failure: failureForUpstreamStatus(response.status) ?? "upstream_error", status: response.status, message: "", retryAfterMs: asked };
         continue;
       }
+    } else if (target.provider.name === "anthropic" && response.ok && outcome.body && ctx.stream && ctx.options.holdPreambleMs > 0) {
+      // Overload before the first token: an error event ahead of any content is as good as a 529.
+      const held = await holdPreamble(outcome.body, ctx.options.holdPreambleMs);
+      if (held.overloaded && next) {
+        outcome.release();
+        await held.cancel();
+        void breaker?.failure(target.id).catch(() => {});
+        last = { ok: false, failure: "in_stream_overload", status: 529, message: "The upstream was overloaded before the first token." };
+        continue;
+      }
+      outcome.body = held.stream;
     }
-    return respond(ctx, response, attemptControl, (keepLink = false) => {
-      clearTimeout(timer);
-      if (!keepLink) unlink();
-    });
+    if (breaker && response.ok) void breaker.success(target.id).catch(() => {});
+    const answer = await respond(ctx, target, response, outcome.body, outcome.control, outcome.release);
+    if (ctx.state.get(KEY_ROTATED)) answer.headers.set("x-sluice-key-rotated", "secondary");
+    watchPromptCache(ctx);
+    return answer;
+  }
+  return giveUp(ctx, last!);
+}
+
+const KEY_ROTATED = "sluice.keyRotated";
+
+/** One target, its keys in order: a 401/403 for the primary key moves to the secondary (key rotation). */
+async function sendWithKeys(ctx: GatewayContext, target: Target): Promise<Outcome> {
+  for (let k = 0; ; k++) {
+    const outcome = await send(ctx, target, target.keys[k]!);
+    const refused = outcome.ok && (outcome.response.status === 401 || outcome.response.status === 403);
+    if (!refused || ctx.byok || k + 1 >= target.keys.length) return outcome;
+    outcome.release();
+    await outcome.body?.cancel().catch(() => {});
+    ctx.state.set(KEY_ROTATED, true);
   }
 }
 
-function shouldNotRetry(maxRetries: number): Record<string, string> {
-  // Sluice already retried: an SDK retrying on top would multiply the load on a struggling upstream.
-  return maxRetries > 0 ? { "x-should-retry": "false" } : {};
+/** Sends one request, holding a fan-out slot until the headers arrive and a deadline for them. */
+async function send(ctx: GatewayContext, target: Target, key: string): Promise<Outcome> {
+  const { options } = ctx;
+  const url = new URL(target.url);
+  const headers = upstreamRequestHeaders(ctx.request.headers);
+  target.provider.applyUpstreamAuth(headers, url, key);
+  if (target.translation) {
+    headers.delete("anthropic-beta");
+    headers.set("content-type", "application/json");
+    if (target.provider.name === "anthropic") headers.set("anthropic-version", "2023-06-01");
+    else headers.delete("anthropic-version");
+  }
+  const control = new AbortController();
+  const clientSignal = ctx.request.signal as AbortSignal | undefined;
+  const unlink = clientSignal ? linkAbort(clientSignal, control) : () => {};
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    control.abort(new Error("upstream headers timeout"));
+  }, options.headersTimeoutMs);
+  const slot = await ctx.outbound.acquire();
+  try {
+    const init: RequestInit = { method: ctx.request.method, headers, body: target.body as BodyInit | undefined, signal: control.signal, redirect: "manual" };
+    const response = await options.fetch(url.toString(), init, target.provider.name);
+    slot();
+    return {
+      ok: true,
+      response,
+      body: response.body,
+      control,
+      release: (keepLink = false) => {
+        clearTimeout(timer);
+        if (!keepLink) unlink();
+      },
+    };
+  } catch {
+    slot();
+    clearTimeout(timer);
+    unlink();
+    if (clientSignal?.aborted) throw new GatewayError("client_abort", "The client went away.");
+    return timedOut
+      ? { ok: false, failure: "upstream_timeout", status: 504, message: `${target.provider.name} sent no response headers within ${options.headersTimeoutMs} ms.` }
+      : { ok: false, failure: "upstream_unreachable", status: 502, message: `${target.provider.name} could not be reached.` };
+  }
 }
 
-type Release = (keepLink?: boolean) => void;
-
-async function respond(ctx: GatewayContext, response: Response, control: AbortController, release: Release) {
+/** Every attempt failed before an answer could be passed on: Sluice's own error in the client's shape. */
+function giveUp(ctx: GatewayContext, last: Failed): Response {
   const { provider, options } = ctx;
-  ctx.upstreamHeaders = response.headers;
-  const failure = failureForUpstreamStatus(response.status);
-  if (failure) ctx.failure = failure;
-  if (failure === "upstream_auth" && !ctx.byok) {
-    // The client's key was accepted; the provider refused the operator's. Its error may quote that key
-    // (OpenAI echoes a masked copy), and a 401 would send the client after a key that is not theirs.
-    release();
-    await response.body?.cancel().catch(() => {});
-    return errorResponse(
-      provider,
-      502,
-      "upstream_auth",
-      `${provider.name} refused the gateway's provider key (HTTP ${response.status}); the operator must check the ${provider.keySecrets[0]} secret.`,
-      { "x-should-retry": "false" },
-    );
+  ctx.failure = last.failure;
+  const noRetry = shouldNotRetry(options.retry.maxRetries);
+  const wait: Record<string, string> =
+    last.retryAfterMs !== undefined ? { "retry-after": String(Math.max(1, Math.ceil(last.retryAfterMs / 1000))) } : {};
+  if (last.failure === "in_stream_overload" || last.failure === "overloaded") {
+    return errorResponse(provider, 529, "overloaded", last.message || "The upstream stayed overloaded.", { ...noRetry, ...wait });
   }
-  const contentType = response.headers.get("content-type") ?? "";
-  const sse = contentType.includes("text/event-stream");
-  const isJson = contentType.includes("json");
-  const headers = clientResponseHeaders(response.headers, sse);
-  if (failure) headers.set(FAILURE_HEADER, failure);
-  if (failure && isRetryable(response.status)) headers.set("x-should-retry", "false");
-
-  if (ctx.endpoint.kind === "passthrough" || !response.body) {
-    release();
-    return new Response(response.body, { status: response.status, headers });
-  }
-  if (!sse && !isJson) {
-    release();
-    await response.body.cancel().catch(() => {});
-    const status = response.status >= 400 ? response.status : 502;
-    const name = failure ?? "bad_upstream_response";
-    ctx.failure = name;
-    const message = `${provider.name} answered ${response.status} with content-type "${contentType || "none"}", not JSON.`;
-    return errorResponse(
-      provider,
-      status,
-      name,
-      message,
-      status >= 500 ? shouldNotRetry(options.retry.maxRetries) : {},
-    );
-  }
-  const readUsage = USAGE_READERS[provider.name];
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (!sse && !ctx.stream && declared <= JSON_BUFFER_LIMIT) {
-    return bufferJson(ctx, response, headers, release);
-  }
-  // Stay linked to the client's signal for the stream's life, so a disconnect aborts the upstream too.
-  release(true);
-  const { stream, done } = tapBody(response.body, {
-    sse,
-    readUsage,
-    collectLimit: JSON_BUFFER_LIMIT,
-    idleTimeoutMs: options.streamIdleMs,
-    errorEvent: (name, message) => provider.streamErrorEvent(name, message, ctx.endpoint.name),
-    abortUpstream: () => control.abort(),
-    startedAt: ctx.startedAt,
-  });
-  ctx.completion = done;
-  return new Response(stream, { status: response.status, headers });
-}
-
-/** A non-streamed answer is read whole: usage is known at once, and a truncated body becomes a clean 502. */
-async function bufferJson(ctx: GatewayContext, response: Response, headers: Headers, release: Release) {
-  const { provider } = ctx;
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await response.arrayBuffer());
-  } catch {
-    release();
-    if (ctx.request.signal.aborted) throw new GatewayError("client_abort", "The client went away.");
-    ctx.failure = "stream_reset";
-    return errorResponse(
-      provider,
-      502,
-      "stream_reset",
-      `${provider.name} closed the connection mid-response.`,
-    );
-  }
-  release();
-  const usage = emptyUsage();
-  try {
-    const inStream = USAGE_READERS[provider.name](JSON.parse(new TextDecoder().decode(bytes)), usage);
-    // An error body on an error status is the upstream's answer, named (or not) by its status; only a
-    // success status carrying an error is an in-stream failure. Keeps the metric and the header in step.
-    if (inStream && !ctx.failure && response.ok) ctx.failure = inStream;
-  } catch {
-    ctx.failure = "bad_upstream_response";
-    return errorResponse(
-      provider,
-      502,
-      "bad_upstream_response",
-      `${provider.name} sent a response that is not valid JSON.`,
-    );
-  }
-  ctx.completion = Promise.resolve({
-    usage,
-    ttfbMs: Date.now() - ctx.startedAt,
-    bytes: bytes.byteLength,
-    body: bytes,
-  });
-  return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
+  if (last.failure === "circuit_open") return errorResponse(provider, 503, "circuit_open", last.message, wait);
+  const message = last.message || `The upstream answered HTTP ${last.status}.`;
+  return errorResponse(provider, last.status, last.failure, message, { ...noRetry, ...wait });
 }
 
 /** Aborts `target` when `source` aborts; returns the unlink. (AbortSignal.any is not on every edge runtime.) */

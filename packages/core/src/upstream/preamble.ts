@@ -1,0 +1,64 @@
+/**
+ * Holds back the start of an Anthropic stream (message_start, ping) until its first content event, so an
+ * `overloaded_error` that arrives before any content can be retried or sent to a fallback and the client
+ * still sees one clean stream. Nothing is held past the first content event, `maxWaitMs` or `maxBytes`.
+ */
+import { SseReader } from "../stream/sse-reader.js";
+
+export interface PreambleResult {
+  /** An error event came before any content: the stream is worth retrying. */
+  overloaded: boolean;
+  /** Everything read so far followed by the rest of the upstream body, pulled on demand. */
+  stream: ReadableStream<Uint8Array>;
+  cancel(): Promise<void>;
+}
+
+const WAITED = Symbol("waited");
+
+export async function holdPreamble(body: ReadableStream<Uint8Array>, maxWaitMs: number, maxBytes = 64 * 1024): Promise<PreambleResult> {
+  const reader = body.getReader();
+  const held: Uint8Array[] = [];
+  let size = 0;
+  let verdict: "content" | "error" | undefined;
+  let ended = false;
+  const sse = new SseReader((data) => {
+    if (verdict) return;
+    if (data.includes('"content_block_')) verdict = "content";
+    else if (/"type"\s*:\s*"error"/.test(data)) verdict = data.includes("overloaded_error") ? "error" : "content";
+  }, null);
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  const deadline = Date.now() + maxWaitMs;
+  while (!verdict && !ended && size < maxBytes) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    pending ??= reader.read();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const result = await Promise.race([pending, new Promise<typeof WAITED>((r) => (timer = setTimeout(() => r(WAITED), left)))]);
+    clearTimeout(timer);
+    if (result === WAITED) break;
+    pending = undefined;
+    if (result.done) {
+      ended = true;
+      break;
+    }
+    held.push(result.value);
+    size += result.value.byteLength;
+    sse.push(result.value);
+  }
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = held.shift();
+        if (next) return controller.enqueue(next);
+        if (ended) return controller.close();
+        const result = await (pending ?? reader.read());
+        pending = undefined;
+        if (result.done) controller.close();
+        else controller.enqueue(result.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+  return { overloaded: verdict === "error", stream, cancel: () => reader.cancel().catch(() => {}) };
+}

@@ -1,0 +1,135 @@
+/**
+ * Turns an upstream response into the client's: JSON read whole (usage known at once, a truncated body a
+ * clean 502), streams passed through the usage tap, and fallback answers translated to the client's shape.
+ */
+import type { GatewayContext } from "../context.js";
+import { FAILURE_HEADER, GatewayError, failureForUpstreamStatus } from "../failures.js";
+import { errorResponse } from "../respond.js";
+import { tapBody } from "../stream/tap.js";
+import { USAGE_READERS, emptyUsage } from "../stream/usage.js";
+import { isRetryable } from "./backoff.js";
+import { clientResponseHeaders } from "./headers.js";
+import type { Target } from "./targets.js";
+
+/** JSON bodies larger than this are streamed through instead of read whole. */
+const JSON_BUFFER_LIMIT = 16 * 1024 * 1024;
+
+export type Release = (keepLink?: boolean) => void;
+
+export function shouldNotRetry(maxRetries: number): Record<string, string> {
+  // Sluice already retried: an SDK retrying on top would multiply the load on a struggling upstream.
+  return maxRetries > 0 ? { "x-should-retry": "false" } : {};
+}
+
+export async function respond(
+  ctx: GatewayContext,
+  target: Target,
+  response: Response,
+  body: ReadableStream<Uint8Array> | null,
+  control: AbortController,
+  release: Release,
+): Promise<Response> {
+  const { options } = ctx;
+  const provider = ctx.provider; // errors always speak the client's provider's shape
+  ctx.upstreamHeaders = response.headers;
+  const failure = failureForUpstreamStatus(response.status);
+  if (failure) ctx.failure = failure;
+  if (failure === "upstream_auth" && !ctx.byok) {
+    // The client's key was accepted; the provider refused the operator's. Its error may quote that key
+    // (OpenAI echoes a masked copy), and a 401 would send the client after a key that is not theirs.
+    release();
+    await body?.cancel().catch(() => {});
+    return errorResponse(
+      provider,
+      502,
+      "upstream_auth",
+      `${target.provider.name} refused the gateway's provider key (HTTP ${response.status}); the operator must check the ${target.provider.keySecrets[0]} secret.`,
+      { "x-should-retry": "false" },
+    );
+  }
+  const contentType = response.headers.get("content-type") ?? "";
+  const sse = contentType.includes("text/event-stream");
+  const isJson = contentType.includes("json");
+  const headers = clientResponseHeaders(response.headers, sse);
+  if (failure) headers.set(FAILURE_HEADER, failure);
+  if (failure && isRetryable(response.status)) headers.set("x-should-retry", "false");
+  if (target.fallback) headers.set("x-sluice-fallback", `${target.provider.name}/${target.model}`);
+
+  if (ctx.endpoint.kind === "passthrough" || !body) {
+    release();
+    return new Response(body, { status: response.status, headers });
+  }
+  if ((!sse && !isJson) || (target.translation && !response.ok)) {
+    release();
+    await body.cancel().catch(() => {});
+    const status = response.status >= 400 ? response.status : 502;
+    const name = failure ?? "bad_upstream_response";
+    ctx.failure = name;
+    const message =
+      !sse && !isJson
+        ? `${target.provider.name} answered ${response.status} with content-type "${contentType || "none"}", not JSON.`
+        : `The fallback ${target.provider.name}/${target.model} answered HTTP ${response.status}.`;
+    return errorResponse(provider, status, name, message, status >= 500 ? shouldNotRetry(options.retry.maxRetries) : {});
+  }
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (!sse && !ctx.stream && declared <= JSON_BUFFER_LIMIT) {
+    return bufferJson(ctx, target, response, body, headers, release);
+  }
+  // Stay linked to the client's signal for the stream's life, so a disconnect aborts the upstream too.
+  release(true);
+  let source = body;
+  if (target.translation && sse) {
+    source = body.pipeThrough(target.translation.stream());
+    headers.delete("request-id");
+  }
+  const { stream, done } = tapBody(source, {
+    sse,
+    readUsage: USAGE_READERS[provider.name],
+    collectLimit: JSON_BUFFER_LIMIT,
+    idleTimeoutMs: options.streamIdleMs,
+    errorEvent: (name, message) => provider.streamErrorEvent(name, message, ctx.endpoint.name),
+    abortUpstream: () => control.abort(),
+    startedAt: ctx.startedAt,
+  });
+  ctx.completion = done;
+  return new Response(stream, { status: response.status, headers });
+}
+
+async function bufferJson(
+  ctx: GatewayContext,
+  target: Target,
+  response: Response,
+  body: ReadableStream<Uint8Array>,
+  headers: Headers,
+  release: Release,
+): Promise<Response> {
+  const { provider } = ctx;
+  let bytes: Uint8Array;
+  try {
+    const whole = body === response.body ? response.arrayBuffer() : new Response(body).arrayBuffer();
+    bytes = new Uint8Array(await whole);
+  } catch {
+    release();
+    if (ctx.request.signal?.aborted) throw new GatewayError("client_abort", "The client went away.");
+    ctx.failure = "stream_reset";
+    return errorResponse(provider, 502, "stream_reset", `${target.provider.name} closed the connection mid-response.`);
+  }
+  release();
+  const usage = emptyUsage();
+  try {
+    let answer = JSON.parse(new TextDecoder().decode(bytes));
+    if (target.translation) {
+      answer = target.translation.json(answer);
+      bytes = new TextEncoder().encode(JSON.stringify(answer));
+    }
+    const inStream = USAGE_READERS[provider.name](answer, usage);
+    // An error body on an error status is the upstream's answer, named (or not) by its status; only a
+    // success status carrying an error is an in-stream failure. Keeps the metric and the header in step.
+    if (inStream && !ctx.failure && response.ok) ctx.failure = inStream;
+  } catch {
+    ctx.failure = "bad_upstream_response";
+    return errorResponse(provider, 502, "bad_upstream_response", `${target.provider.name} sent a response that is not valid JSON.`);
+  }
+  ctx.completion = Promise.resolve({ usage, ttfbMs: Date.now() - ctx.startedAt, bytes: bytes.byteLength, body: bytes });
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
+}
