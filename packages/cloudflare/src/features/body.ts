@@ -14,12 +14,14 @@ export function replaceBody(ctx: GatewayContext, text: string, json: unknown): v
 
 /**
  * Passes `body` to the client unchanged, chunk by chunk (pull-based, so the client's pace is kept), and calls
- * `onChunk` with each chunk on the way. `ended` resolves true when the body ended, false when the client
+ * `onChunk` with each chunk on the way. At the end, `beforeClose` runs before the client's stream closes
+ * (its failure never reaches the client). `ended` resolves true when the body ended, false when the client
  * went away or the upstream broke first.
  */
 export function observeBody(
   body: ReadableStream<Uint8Array>,
   onChunk: (chunk: Uint8Array) => void,
+  beforeClose?: () => Promise<void>,
 ): { stream: ReadableStream<Uint8Array>; ended: Promise<boolean> } {
   const reader = body.getReader();
   let settle!: (complete: boolean) => void;
@@ -38,8 +40,9 @@ export function observeBody(
           return;
         }
         if (result.done) {
-          controller.close();
           settle(true);
+          await beforeClose?.().catch(() => {});
+          controller.close();
           return;
         }
         try {

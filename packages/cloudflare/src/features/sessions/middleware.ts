@@ -1,7 +1,7 @@
 /**
  * Conversation sessions: a client sending `x-sluice-session: <id>` sends only its new message(s); Sluice
- * prepends the stored history, forwards, and stores the turn (new messages + the assistant's reply) once the
- * response has ended cleanly. This rewrites the request body.
+ * prepends the stored history, forwards, and stores the turn (new messages + the assistant's reply) when the
+ * response has ended cleanly, before its end reaches the client. This rewrites the request body.
  */
 import { GatewayError, type Middleware } from "@sluice/core";
 import { isObject, observeBody, replaceBody } from "../body.js";
@@ -77,13 +77,22 @@ export function conversationSessions(
     if (response.status !== 200 || !response.body) return response;
     const sse = (response.headers.get("content-type") ?? "").includes("text/event-stream");
     const reader = replyReader(ctx.provider.name, sse);
-    const { stream, ended } = observeBody(response.body, (chunk) => reader.push(chunk));
-    ctx.waitUntil(
-      Promise.all([ended, ctx.completion]).then(async ([complete, result]) => {
-        if (!complete || result.failure) return;
+    // The turn is stored before the client's stream closes: a client that has read the whole reply can
+    // send its next message at once and find this turn in the history.
+    const { stream } = observeBody(
+      response.body,
+      (chunk) => reader.push(chunk),
+      async () => {
+        const result = await ctx.completion;
+        if (result.failure) return;
         const reply = reader.end();
-        if (reply) await stub.append([...fresh, JSON.stringify(reply)], caps);
-      }),
+        if (!reply) return;
+        try {
+          await stub.append([...fresh, JSON.stringify(reply)], caps);
+        } catch {
+          console.error("[sluice] session: this turn could not be stored");
+        }
+      },
     );
     return new Response(stream, {
       status: response.status,

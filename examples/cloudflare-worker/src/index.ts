@@ -1,0 +1,19 @@
+/**
+ * The whole Worker: Sluice with every Cloudflare feature this config binds. Everything it needs comes from
+ * `env` (wrangler.toml vars, secrets, bindings); see README.md.
+ */
+import { createWorker } from "@sluice/cloudflare";
+
+// Durable Object classes must be exported by the entry module under the names wrangler.toml binds.
+export { SluiceRateLimiter, SluiceSessions } from "@sluice/cloudflare";
+
+export default createWorker<Env>({
+  // `sluice-object://<key>` references in messages are filled in from R2 (this rewrites those bodies).
+  hydrate: true,
+  // POST /_sluice/uploads hands a client a pre-signed R2 PUT URL (needs the R2_* vars and secrets).
+  uploads: true,
+  // Per-call metadata as NDJSON batches in R2 under sluice-logs/ (no bodies unless `bodies: true`).
+  requestLog: { maxEntries: 100, maxAgeMs: 5_000 },
+  // Sessions (x-sluice-session) are on because SESSIONS is bound; Workers AI (@cf/ models) when AI is.
+  metrics: { successSampleRate: 1 },
+});

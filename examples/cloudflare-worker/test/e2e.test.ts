@@ -1,0 +1,265 @@
+// The example end to end: `wrangler dev` (workerd, local DO/KV/R2/Analytics Engine) runs src/index.ts, the
+// fake upstream stands in for the providers, and the official SDKs are the clients, with only `baseURL`
+// changed. Secrets reach wrangler through a temporary env file, settings through --var.
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
+import { FAKE_KEYS, type FakeUpstream, replyText, startFakeUpstream } from "@sluice/fake-upstream";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startWranglerDev } from "../scripts/local.mjs";
+
+const LIMIT = 20;
+const KEYS = {
+  main: "sk-sluice-e2e-main",
+  cache: "sk-sluice-e2e-cache",
+  limited: "sk-sluice-e2e-limited",
+  burst: "sk-sluice-e2e-burst",
+  session: "sk-sluice-e2e-session",
+  other: "sk-sluice-e2e-other",
+};
+const R2_SECRET = "e2e-r2-secret-access-key-never-shown";
+const HANDBOOK = `The Sluice handbook. ${"Long context lives in R2. ".repeat(100)}`;
+
+let fake: FakeUpstream;
+let dev: Awaited<ReturnType<typeof startWranglerDev>>;
+let scratch: string;
+/** Everything the clients saw: bodies and headers of every response. */
+const seen: string[] = [];
+
+/** fetch for the SDKs that also keeps a copy of each response for the leak check. */
+const recordingFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  seen.push(JSON.stringify([...response.headers]));
+  response
+    .clone()
+    .text()
+    .then((text) => seen.push(text))
+    .catch(() => {});
+  return response;
+};
+
+const anthropic = (apiKey: string) =>
+  new Anthropic({ apiKey, baseURL: `${dev.url}/anthropic`, maxRetries: 0, fetch: recordingFetch });
+const openai = (apiKey: string) =>
+  new OpenAI({ apiKey, baseURL: `${dev.url}/openai/v1`, maxRetries: 0, fetch: recordingFetch });
+const ask = (text: string) => ({
+  model: "claude-sonnet-4-6",
+  max_tokens: 64,
+  messages: [{ role: "user" as const, content: text }],
+});
+const upstream = (marker: string) => fake.records.filter((r) => r.body?.includes(marker));
+
+beforeAll(async () => {
+  fake = await startFakeUpstream();
+  scratch = await mkdtemp(join(tmpdir(), "sluice-e2e-"));
+  const handbook = join(scratch, "handbook.txt");
+  await writeFile(handbook, HANDBOOK);
+  dev = await startWranglerDev({
+    secrets: {
+      ANTHROPIC_API_KEY: FAKE_KEYS.anthropic,
+      OPENAI_API_KEY: FAKE_KEYS.openai,
+      GEMINI_API_KEY: FAKE_KEYS.gemini,
+      GROQ_API_KEY: FAKE_KEYS.groq,
+      CEREBRAS_API_KEY: FAKE_KEYS.cerebras,
+      SLUICE_KEYS: Object.values(KEYS).join(","),
+      R2_ACCESS_KEY_ID: "e2e-r2-access-key-id",
+      R2_SECRET_ACCESS_KEY: R2_SECRET,
+    },
+    vars: {
+      ANTHROPIC_BASE_URL: fake.baseUrls.anthropic,
+      OPENAI_BASE_URL: fake.baseUrls.openai,
+      GEMINI_BASE_URL: fake.baseUrls.gemini,
+      GROQ_BASE_URL: fake.baseUrls.groq,
+      CEREBRAS_BASE_URL: fake.baseUrls.cerebras,
+      SLUICE_RATE_LIMIT: `${LIMIT}/3600s`,
+    },
+    objects: { "shared/handbook.txt": { file: handbook, contentType: "text/plain" } },
+  });
+});
+
+afterAll(async () => {
+  await dev?.stop();
+  await fake?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe("examples/cloudflare-worker under wrangler dev", () => {
+  test("Anthropic SDK: non-streamed and streamed", async () => {
+    const client = anthropic(KEYS.main);
+    const message = await client.messages.create(ask(`plain ${crypto.randomUUID()}`));
+    expect(message.content[0]).toEqual({ type: "text", text: replyText(5) });
+    const stream = client.messages.stream(ask(`stream ${crypto.randomUUID()}`));
+    const deltas: string[] = [];
+    stream.on("text", (delta) => deltas.push(delta));
+    expect(await stream.finalText()).toBe(replyText(5));
+    expect(deltas.length).toBe(5);
+  });
+
+  test("OpenAI SDK: non-streamed and streamed with a usage chunk", async () => {
+    const client = openai(KEYS.main);
+    const completion = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: `plain ${crypto.randomUUID()}` }],
+    });
+    expect(completion.choices[0]?.message.content).toBe(replyText(5));
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: `stream ${crypto.randomUUID()}` }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = "";
+    let usage: unknown;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      usage ??= chunk.usage ?? undefined;
+    }
+    expect(text).toBe(replyText(5));
+    expect(usage).toMatchObject({ completion_tokens: 15 });
+  });
+
+  test("a repeated non-streamed call is answered from KV (x-sluice-cache: HIT), once upstream", async () => {
+    const client = anthropic(KEYS.cache);
+    const marker = crypto.randomUUID();
+    const first = await client.messages.create(ask(`cache ${marker}`)).withResponse();
+    expect(first.response.headers.get("x-sluice-cache")).toBe("MISS");
+    // The KV write happens in waitUntil after the response; a few repeats at most.
+    let hit: typeof first.data | undefined;
+    for (let i = 0; i < 10 && !hit; i++) {
+      const again = await client.messages.create(ask(`cache ${marker}`)).withResponse();
+      if (again.response.headers.get("x-sluice-cache") === "HIT") hit = again.data;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(hit).toEqual(first.data);
+    expect(upstream(`cache ${marker}`).length).toBeLessThan(11);
+  });
+
+  test(`once a key's ${LIMIT} tokens are spent: 429 with retry-after`, async () => {
+    const client = anthropic(KEYS.limited);
+    for (let i = 0; i < LIMIT; i++) await client.messages.create(ask(`limited ${i} ${crypto.randomUUID()}`));
+    const error = await client.messages.create(ask("one too many")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+    const limited = error as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(Number(limited.headers?.get("retry-after"))).toBeGreaterThan(0);
+    expect(limited.headers?.get("x-sluice-failure")).toBe("rate_limited");
+  });
+
+  test(`200 concurrent requests on one key: exactly ${LIMIT} succeed and reach upstream`, async () => {
+    const client = openai(KEYS.burst);
+    const marker = crypto.randomUUID();
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) =>
+        client.chat.completions.create({
+          model: "gpt-4o-mini",
+          messages: [{ role: "user", content: `burst ${marker} ${i}` }],
+        }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    expect(ok).toHaveLength(LIMIT);
+    expect(refused).toHaveLength(200 - LIMIT);
+    for (const reason of refused) expect((reason as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
+    expect(upstream(`burst ${marker}`)).toHaveLength(LIMIT);
+  });
+
+  test("R2 hydration: a sluice-object:// document is filled from the bucket before forwarding", async () => {
+    const client = anthropic(KEYS.main);
+    const marker = crypto.randomUUID();
+    const message = await client.messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 64,
+      messages: [
+        {
+          role: "user",
+          content: [
+            {
+              type: "document",
+              source: { type: "text", media_type: "text/plain", data: "sluice-object://shared/handbook.txt" },
+            },
+            { type: "text", text: `summarise ${marker}` },
+          ],
+        },
+      ],
+    });
+    expect(message.type).toBe("message");
+    const [record] = upstream(`summarise ${marker}`);
+    const sent = JSON.parse(record!.body!);
+    expect(sent.messages[0].content[0].source.data).toBe(HANDBOOK);
+    const missing = await client.messages
+      .create(ask("sluice-object://shared/nope.txt"))
+      .catch((e: unknown) => e);
+    // A string content is not a reference (only blocks are): it is forwarded as is.
+    expect(missing).not.toBeInstanceOf(Error);
+    const refused = await client.messages
+      .create({
+        model: "claude-sonnet-4-6",
+        max_tokens: 8,
+        messages: [{ role: "user", content: [{ type: "text", text: "sluice-object://shared/nope.txt" }] }],
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((refused as Error).message).toContain("shared/nope.txt");
+  });
+
+  test("uploads: POST /_sluice/uploads hands out a pre-signed R2 PUT URL", async () => {
+    const response = await recordingFetch(`${dev.url}/_sluice/uploads`, {
+      method: "POST",
+      headers: { "x-api-key": KEYS.main, "content-type": "application/json" },
+      body: JSON.stringify({ filename: "notes.txt" }),
+    });
+    expect(response.status).toBe(200);
+    const ticket = (await response.json()) as { key: string; ref: string; url: string; expiresAt: string };
+    expect(ticket.key).toMatch(/^uploads\/key_[0-9a-f]{12}\/.+\/notes\.txt$/);
+    expect(ticket.ref).toBe(`sluice-object://${ticket.key}`);
+    expect(new URL(ticket.url).searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("sessions: the client sends only the new message, Sluice keeps the history", async () => {
+    const client = anthropic(KEYS.session);
+    const headers = { "x-sluice-session": `e2e-${crypto.randomUUID()}` };
+    const marker = crypto.randomUUID();
+    const first = client.messages.stream(ask(`first ${marker}`), { headers });
+    expect(await first.finalText()).toBe(replyText(5));
+    // The turn is stored before the stream's end reaches the client: the next call sees it at once.
+    const second = await client.messages.create(ask(`second ${marker}`), { headers }).withResponse();
+    expect(second.response.headers.get("x-sluice-session-messages")).toBe("2");
+    const sent = JSON.parse(upstream(`second ${marker}`).at(-1)!.body!);
+    expect(sent.messages).toEqual([
+      { role: "user", content: `first ${marker}` },
+      { role: "assistant", content: [{ type: "text", text: replyText(5) }] },
+      { role: "user", content: `second ${marker}` },
+    ]);
+  });
+
+  test("no provider key (or the R2 secret) in anything the clients or wrangler's logs saw", async () => {
+    // An upstream refusal of the operator's key: OpenAI's error would echo it; Sluice must not.
+    const refused = await openai(KEYS.main)
+      .chat.completions.create(
+        { model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] },
+        { headers: { "x-fake-fault": "status=401" } },
+      )
+      .catch((e: unknown) => e);
+    expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    // The keys were in use: the fake upstream received them.
+    expect(
+      fake.records.some(
+        (r) =>
+          r.headers["x-api-key"] === FAKE_KEYS.anthropic ||
+          r.headers.authorization === `Bearer ${FAKE_KEYS.anthropic}`,
+      ),
+    ).toBe(true);
+    expect(fake.records.some((r) => r.headers.authorization === `Bearer ${FAKE_KEYS.openai}`)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the last response copies settle
+    const logs = [dev.output()];
+    for (const file of await readdir(dev.logFiles).catch(() => []))
+      logs.push(await readFile(join(dev.logFiles, file), "utf8"));
+    expect(dev.output()).toContain("POST /anthropic/v1/messages");
+    for (const text of [...seen, ...logs]) {
+      for (const secret of [...Object.values(FAKE_KEYS), R2_SECRET]) expect(text).not.toContain(secret);
+    }
+    expect(seen.length).toBeGreaterThan(200);
+  });
+});
