@@ -14,13 +14,22 @@ import { watchPromptCache } from "./prompt-cache.js";
 import { respond, shouldNotRetry } from "./respond.js";
 import { planTargets, type Target } from "./targets.js";
 
-type Sent = { ok: true; response: Response; body: ReadableStream<Uint8Array> | null; control: AbortController; release: (keep?: boolean) => void };
+type Sent = {
+  ok: true;
+  response: Response;
+  body: ReadableStream<Uint8Array> | null;
+  control: AbortController;
+  release: (keep?: boolean) => void;
+};
 type Failed = { ok: false; failure: FailureName; status: number; message: string; retryAfterMs?: number };
 type Outcome = Sent | Failed;
 
 export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
   if (!ctx.providerKey) {
-    throw new GatewayError("internal_error", `Sluice has no ${ctx.provider.name} key: set the ${ctx.provider.keySecrets[0]} secret.`);
+    throw new GatewayError(
+      "internal_error",
+      `Sluice has no ${ctx.provider.name} key: set the ${ctx.provider.keySecrets[0]} secret.`,
+    );
   }
   const { retry, breaker } = ctx.options;
   const targets = await planTargets(ctx);
@@ -39,7 +48,13 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
     if (breaker) {
       const openMs = await breaker.openFor(target.id).catch(() => 0);
       if (openMs > 0) {
-        last = { ok: false, failure: "circuit_open", status: 503, message: `${target.id} is shedding load after repeated overloads; retry later.`, retryAfterMs: openMs };
+        last = {
+          ok: false,
+          failure: "circuit_open",
+          status: 503,
+          message: `${target.id} is shedding load after repeated overloads; retry later.`,
+          retryAfterMs: openMs,
+        };
         continue;
       }
     }
@@ -57,17 +72,34 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
       if (next && (next !== target || asked === undefined || asked <= retry.maxRetryAfterMs)) {
         outcome.release();
         await outcome.body?.cancel().catch(() => {});
-        last = { ok: false, failure: failureForUpstreamStatus(response.status) ?? "upstream_error", status: response.status, message: "", retryAfterMs: asked };
+        last = {
+          ok: false,
+          failure: failureForUpstreamStatus(response.status) ?? "upstream_error",
+          status: response.status,
+          message: "",
+          retryAfterMs: asked,
+        };
         continue;
       }
-    } else if (target.provider.name === "anthropic" && response.ok && outcome.body && ctx.stream && ctx.options.holdPreambleMs > 0) {
+    } else if (
+      target.provider.name === "anthropic" &&
+      response.ok &&
+      outcome.body &&
+      ctx.stream &&
+      ctx.options.holdPreambleMs > 0
+    ) {
       // Overload before the first token: an error event ahead of any content is as good as a 529.
       const held = await holdPreamble(outcome.body, ctx.options.holdPreambleMs);
       if (held.overloaded && next) {
         outcome.release();
         await held.cancel();
         void breaker?.failure(target.id).catch(() => {});
-        last = { ok: false, failure: "in_stream_overload", status: 529, message: "The upstream was overloaded before the first token." };
+        last = {
+          ok: false,
+          failure: "in_stream_overload",
+          status: 529,
+          message: "The upstream was overloaded before the first token.",
+        };
         continue;
       }
       outcome.body = held.stream;
@@ -117,7 +149,13 @@ async function send(ctx: GatewayContext, target: Target, key: string): Promise<O
   }, options.headersTimeoutMs);
   const slot = await ctx.outbound.acquire();
   try {
-    const init: RequestInit = { method: ctx.request.method, headers, body: target.body as BodyInit | undefined, signal: control.signal, redirect: "manual" };
+    const init: RequestInit = {
+      method: ctx.request.method,
+      headers,
+      body: target.body as BodyInit | undefined,
+      signal: control.signal,
+      redirect: "manual",
+    };
     const response = await options.fetch(url.toString(), init, target.provider.name);
     slot();
     return {
@@ -136,8 +174,18 @@ async function send(ctx: GatewayContext, target: Target, key: string): Promise<O
     unlink();
     if (clientSignal?.aborted) throw new GatewayError("client_abort", "The client went away.");
     return timedOut
-      ? { ok: false, failure: "upstream_timeout", status: 504, message: `${target.provider.name} sent no response headers within ${options.headersTimeoutMs} ms.` }
-      : { ok: false, failure: "upstream_unreachable", status: 502, message: `${target.provider.name} could not be reached.` };
+      ? {
+          ok: false,
+          failure: "upstream_timeout",
+          status: 504,
+          message: `${target.provider.name} sent no response headers within ${options.headersTimeoutMs} ms.`,
+        }
+      : {
+          ok: false,
+          failure: "upstream_unreachable",
+          status: 502,
+          message: `${target.provider.name} could not be reached.`,
+        };
   }
 }
 
@@ -147,11 +195,17 @@ function giveUp(ctx: GatewayContext, last: Failed): Response {
   ctx.failure = last.failure;
   const noRetry = shouldNotRetry(options.retry.maxRetries);
   const wait: Record<string, string> =
-    last.retryAfterMs !== undefined ? { "retry-after": String(Math.max(1, Math.ceil(last.retryAfterMs / 1000))) } : {};
+    last.retryAfterMs !== undefined
+      ? { "retry-after": String(Math.max(1, Math.ceil(last.retryAfterMs / 1000))) }
+      : {};
   if (last.failure === "in_stream_overload" || last.failure === "overloaded") {
-    return errorResponse(provider, 529, "overloaded", last.message || "The upstream stayed overloaded.", { ...noRetry, ...wait });
+    return errorResponse(provider, 529, "overloaded", last.message || "The upstream stayed overloaded.", {
+      ...noRetry,
+      ...wait,
+    });
   }
-  if (last.failure === "circuit_open") return errorResponse(provider, 503, "circuit_open", last.message, wait);
+  if (last.failure === "circuit_open")
+    return errorResponse(provider, 503, "circuit_open", last.message, wait);
   const message = last.message || `The upstream answered HTTP ${last.status}.`;
   return errorResponse(provider, last.status, last.failure, message, { ...noRetry, ...wait });
 }

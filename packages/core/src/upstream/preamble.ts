@@ -1,7 +1,8 @@
 /**
- * Holds back the start of an Anthropic stream (message_start, ping) until its first content event, so an
- * `overloaded_error` that arrives before any content can be retried or sent to a fallback and the client
- * still sees one clean stream. Nothing is held past the first content event, `maxWaitMs` or `maxBytes`.
+ * Holds back the start of an Anthropic stream (message_start, content_block_start, ping) until its first
+ * content delta, so an `overloaded_error` that arrives before any content can be retried or sent to a
+ * fallback and the client still sees one clean stream. Nothing is held past the first content delta,
+ * `maxWaitMs` or `maxBytes`.
  */
 import { SseReader } from "../stream/sse-reader.js";
 
@@ -15,7 +16,11 @@ export interface PreambleResult {
 
 const WAITED = Symbol("waited");
 
-export async function holdPreamble(body: ReadableStream<Uint8Array>, maxWaitMs: number, maxBytes = 64 * 1024): Promise<PreambleResult> {
+export async function holdPreamble(
+  body: ReadableStream<Uint8Array>,
+  maxWaitMs: number,
+  maxBytes = 64 * 1024,
+): Promise<PreambleResult> {
   const reader = body.getReader();
   const held: Uint8Array[] = [];
   let size = 0;
@@ -23,8 +28,10 @@ export async function holdPreamble(body: ReadableStream<Uint8Array>, maxWaitMs: 
   let ended = false;
   const sse = new SseReader((data) => {
     if (verdict) return;
-    if (data.includes('"content_block_')) verdict = "content";
-    else if (/"type"\s*:\s*"error"/.test(data)) verdict = data.includes("overloaded_error") ? "error" : "content";
+    // content_block_start carries no content yet (an empty text block): the first delta is the first token.
+    if (/"(content_block_delta|message_delta|message_stop)"/.test(data)) verdict = "content";
+    else if (/"type"\s*:\s*"error"/.test(data))
+      verdict = data.includes("overloaded_error") ? "error" : "content";
   }, null);
   let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   const deadline = Date.now() + maxWaitMs;
@@ -33,7 +40,10 @@ export async function holdPreamble(body: ReadableStream<Uint8Array>, maxWaitMs: 
     if (left <= 0) break;
     pending ??= reader.read();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const result = await Promise.race([pending, new Promise<typeof WAITED>((r) => (timer = setTimeout(() => r(WAITED), left)))]);
+    const result = await Promise.race([
+      pending,
+      new Promise<typeof WAITED>((r) => (timer = setTimeout(() => r(WAITED), left))),
+    ]);
     clearTimeout(timer);
     if (result === WAITED) break;
     pending = undefined;

@@ -69,7 +69,13 @@ export async function respond(
       !sse && !isJson
         ? `${target.provider.name} answered ${response.status} with content-type "${contentType || "none"}", not JSON.`
         : `The fallback ${target.provider.name}/${target.model} answered HTTP ${response.status}.`;
-    return errorResponse(provider, status, name, message, status >= 500 ? shouldNotRetry(options.retry.maxRetries) : {});
+    return errorResponse(
+      provider,
+      status,
+      name,
+      message,
+      status >= 500 ? shouldNotRetry(options.retry.maxRetries) : {},
+    );
   }
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (!sse && !ctx.stream && declared <= JSON_BUFFER_LIMIT) {
@@ -112,7 +118,12 @@ async function bufferJson(
     release();
     if (ctx.request.signal?.aborted) throw new GatewayError("client_abort", "The client went away.");
     ctx.failure = "stream_reset";
-    return errorResponse(provider, 502, "stream_reset", `${target.provider.name} closed the connection mid-response.`);
+    return errorResponse(
+      provider,
+      502,
+      "stream_reset",
+      `${target.provider.name} closed the connection mid-response.`,
+    );
   }
   release();
   const usage = emptyUsage();
@@ -128,8 +139,18 @@ async function bufferJson(
     if (inStream && !ctx.failure && response.ok) ctx.failure = inStream;
   } catch {
     ctx.failure = "bad_upstream_response";
-    return errorResponse(provider, 502, "bad_upstream_response", `${target.provider.name} sent a response that is not valid JSON.`);
+    return errorResponse(
+      provider,
+      502,
+      "bad_upstream_response",
+      `${target.provider.name} sent a response that is not valid JSON.`,
+    );
   }
-  ctx.completion = Promise.resolve({ usage, ttfbMs: Date.now() - ctx.startedAt, bytes: bytes.byteLength, body: bytes });
+  ctx.completion = Promise.resolve({
+    usage,
+    ttfbMs: Date.now() - ctx.startedAt,
+    bytes: bytes.byteLength,
+    body: bytes,
+  });
   return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
 }

@@ -50,7 +50,10 @@ async function primary(ctx: GatewayContext): Promise<Target> {
   const url = baseUrlOf(ctx, provider) + ctx.upstreamPath + ctx.url.search;
   const keys = [ctx.providerKey!];
   if (!ctx.byok) {
-    const pool = (await secret(ctx, ctx.options.providers[provider.name]?.keyPool))?.split(",").map((k) => k.trim()).filter(Boolean);
+    const pool = (await secret(ctx, ctx.options.providers[provider.name]?.keyPool))
+      ?.split(",")
+      .map((k) => k.trim())
+      .filter(Boolean);
     if (pool && pool.length > 0) {
       // Requests sharing a cacheable prefix go to the same key: the provider's prompt cache is per account.
       const hash = provider.name === "anthropic" ? await prefixHash(ctx.json) : undefined;
@@ -59,14 +62,26 @@ async function primary(ctx: GatewayContext): Promise<Target> {
     const secondary = await secret(ctx, provider.keySecrets[1]);
     if (secondary && secondary !== keys[0]) keys.push(secondary);
   }
-  return { provider, id: targetId(provider, url, ctx.model), url, model: ctx.model, body: ctx.body, keys, fallback: false };
+  return {
+    provider,
+    id: targetId(provider, url, ctx.model),
+    url,
+    model: ctx.model,
+    body: ctx.body,
+    keys,
+    fallback: false,
+  };
 }
 
 async function fallback(ctx: GatewayContext, spec: FallbackTarget): Promise<Target | undefined> {
   const provider = spec.provider ? PROVIDERS[spec.provider] : ctx.provider;
   const model = spec.model ?? ctx.model;
   const base = (spec.baseUrl ?? baseUrlOf(ctx, provider)).replace(/\/$/, "");
-  const key = spec.keySecret ? await secret(ctx, spec.keySecret) : ctx.byok ? ctx.providerKey : await secret(ctx, provider.keySecrets[0]);
+  const key = spec.keySecret
+    ? await secret(ctx, spec.keySecret)
+    : ctx.byok
+      ? ctx.providerKey
+      : await secret(ctx, provider.keySecrets[0]);
   if (!key || (ctx.byok && provider !== ctx.provider)) return undefined;
   if (provider === ctx.provider) {
     let path = ctx.upstreamPath;
@@ -87,11 +102,29 @@ async function fallback(ctx: GatewayContext, spec: FallbackTarget): Promise<Targ
   const to = shapeOf(provider.name);
   const path = CHAT_PATHS[provider.name];
   const chatRoute = ctx.endpoint.name === "messages" || ctx.endpoint.name === "chat";
-  if (!ctx.options.translate || !from || !to || !path || !chatRoute || typeof ctx.json !== "object" || !ctx.json) return undefined;
+  if (
+    !ctx.options.translate ||
+    !from ||
+    !to ||
+    !path ||
+    !chatRoute ||
+    typeof ctx.json !== "object" ||
+    !ctx.json
+  )
+    return undefined;
   try {
     const plan = translation(from, to, ctx.json as Record<string, unknown>, model, ctx.model);
     const url = base + path;
-    return { provider, id: targetId(provider, url, model), url, model, body: plan.body, keys: [key], translation: plan, fallback: true };
+    return {
+      provider,
+      id: targetId(provider, url, model),
+      url,
+      model,
+      body: plan.body,
+      keys: [key],
+      translation: plan,
+      fallback: true,
+    };
   } catch (error) {
     if (error instanceof Untranslatable) return undefined;
     throw error;
