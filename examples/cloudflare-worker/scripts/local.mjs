@@ -112,19 +112,27 @@ export async function startWranglerDev({
   async function stop() {
     if (stopped) return;
     stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {}
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {}
-      }, 5_000);
-      await exited;
-      clearTimeout(timer);
+    signal("SIGTERM");
+    // Wait for the whole group (wrangler and its workerd) to be gone, not just wrangler; then force it.
+    for (let waited = 0; groupAlive() && waited < 5_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    if (groupAlive()) signal("SIGKILL");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1_000))]);
     await rm(dir, { recursive: true, force: true });
+  }
+  function signal(name) {
+    try {
+      process.kill(-child.pid, name);
+    } catch {}
+  }
+  function groupAlive() {
+    try {
+      process.kill(-child.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   const url = `http://127.0.0.1:${port}`;

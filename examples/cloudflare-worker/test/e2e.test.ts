@@ -7,6 +7,7 @@ import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { FAKE_KEYS, type FakeUpstream, replyText, startFakeUpstream } from "@sluice/fake-upstream";
 import OpenAI from "openai";
+import { unstable_readConfig } from "wrangler";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startWranglerDev } from "../scripts/local.mjs";
 
@@ -83,6 +84,43 @@ afterAll(async () => {
   await dev?.stop();
   await fake?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe("wrangler.toml", () => {
+  test("binds what the README promises and keeps every secret out of [vars]", () => {
+    type Named = { name: string; class_name: string; binding: string };
+    const config = unstable_readConfig({
+      config: join(import.meta.dirname, "..", "wrangler.toml"),
+    }) as unknown as {
+      vars: Record<string, unknown>;
+      durable_objects: { bindings: Named[] };
+      migrations: unknown[];
+      kv_namespaces: Named[];
+      r2_buckets: Named[];
+      analytics_engine_datasets: Named[];
+      triggers: { crons?: string[] };
+      compatibility_flags: string[];
+    };
+    const secrets = [
+      ...["ANTHROPIC", "OPENAI", "GEMINI", "GROQ", "CEREBRAS"].map((p) => `${p}_API_KEY`),
+      "SLUICE_KEYS",
+      "R2_ACCESS_KEY_ID",
+      "R2_SECRET_ACCESS_KEY",
+    ];
+    for (const name of secrets) expect(Object.keys(config.vars)).not.toContain(name);
+    expect(config.durable_objects.bindings.map((b) => [b.name, b.class_name])).toEqual([
+      ["RATE_LIMITER", "SluiceRateLimiter"],
+      ["SESSIONS", "SluiceSessions"],
+    ]);
+    expect(config.migrations).toEqual([
+      { tag: "v1", new_sqlite_classes: ["SluiceRateLimiter", "SluiceSessions"] },
+    ]);
+    expect(config.kv_namespaces.map((k) => k.binding)).toEqual(["CACHE"]);
+    expect(config.r2_buckets.map((b) => b.binding)).toEqual(["OBJECTS"]);
+    expect(config.analytics_engine_datasets.map((d) => d.binding)).toEqual(["METRICS"]);
+    expect(config.triggers.crons ?? []).toEqual([]);
+    expect(config.compatibility_flags).toEqual([]);
+  });
 });
 
 describe("examples/cloudflare-worker under wrangler dev", () => {

@@ -67,6 +67,16 @@ describe("uploads: POST /_sluice/uploads", () => {
     expect(theirs.status).toBe(403);
   });
 
+  test("without the R2 API token secrets, a 503 that names them (and no crash)", async () => {
+    const { call } = gateway(
+      { uploads: true },
+      { R2_ACCESS_KEY_ID: undefined, R2_SECRET_ACCESS_KEY: undefined },
+    );
+    const result = await call("/_sluice/uploads", {});
+    expect(result.status).toBe(503);
+    expect(JSON.parse(result.text).error.message).toContain("R2_ACCESS_KEY_ID");
+  });
+
   test("uploads without the R2 signing settings is a configuration error naming them", async () => {
     const handler = createHandler({ uploads: true });
     const response = await handler(

@@ -67,7 +67,15 @@ export function uploadsHandler(config: {
         ? fields.filename.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100)
         : "";
     const key = `uploads/${record.id}/${crypto.randomUUID()}${name ? `/${name}` : ""}`;
-    const signed = await config.objects.presignUpload(key, seconds);
+    let signed: string;
+    try {
+      signed = await config.objects.presignUpload(key, seconds);
+    } catch (problem) {
+      // A missing R2 token: the message names the secrets to set, never a value.
+      const message = problem instanceof Error ? problem.message : "Uploads are not configured.";
+      console.error(`[sluice] uploads: ${message}`);
+      return error(503, "sluice_configuration_error", message);
+    }
     const ticket: UploadTicket = {
       key,
       ref: `sluice-object://${key}`,
