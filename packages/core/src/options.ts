@@ -82,6 +82,11 @@ export interface GatewayOptions {
   circuitBreaker?: CircuitBreakerOptions | false;
   /** How long an Anthropic stream's preamble may be held waiting for its first content event. Default 2000; 0: off. */
   holdPreambleMs?: number;
+  /**
+   * Opt-in, Anthropic only: when a stream breaks after content was sent, continue it with a prefilled
+   * request spliced into the same client stream. `true` allows one resumption per call.
+   */
+  streamResumption?: boolean | { maxResumes?: number };
   /** Model aliases, task routing and the retirement map. */
   models?: ModelRoutingOptions;
   /** Path prefix Sluice is mounted under, e.g. "/llm". Default "". */
@@ -106,6 +111,7 @@ export interface ResolvedOptions {
   translate: boolean;
   breaker?: CircuitBreaker;
   holdPreambleMs: number;
+  maxResumes: number;
 }
 
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
@@ -144,5 +150,11 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
         ? new CircuitBreaker(options.stores.rateLimit, options.circuitBreaker)
         : undefined,
     holdPreambleMs: options.holdPreambleMs ?? 2000,
+    maxResumes:
+      options.streamResumption === true
+        ? 1
+        : options.streamResumption
+          ? (options.streamResumption.maxResumes ?? 1)
+          : 0,
   };
 }

@@ -340,3 +340,45 @@ describe("prompt caching", () => {
     expect(stack.metrics.points.map((p) => p.failure)).toEqual(["", "prompt_cache_miss", ""]);
   });
 });
+
+describe("stream resumption (opt-in)", () => {
+  const streamed = (text: string) =>
+    text
+      .split("\n\n")
+      .filter((e) => e.includes("text_delta"))
+      .map((e) => JSON.parse(e.slice(e.indexOf("data: ") + 6)).delta.text)
+      .join("");
+
+  it("continues a broken stream with a prefilled request, spliced into one clean stream", async () => {
+    stack = await startStack({ streamResumption: true });
+    const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody({ stream: true }), {
+      ...anthropicHeaders(),
+      "x-fake-fault": once("reset-after=2"),
+      "x-fake-events": "5",
+    });
+    const text = await readText(response);
+    expect(text.match(/event: message_start/g)).toHaveLength(1);
+    expect(text.match(/event: content_block_start/g)).toHaveLength(1);
+    expect(text.match(/event: message_stop/g)).toHaveLength(1);
+    expect(text).not.toContain("event: error");
+    const [first, second] = stack.fake.records;
+    const prefill = JSON.parse(second!.body!).messages.at(-1);
+    expect(prefill.role).toBe("assistant");
+    // The client saw what the first call sent, then the continuation (the fake does not honour prefills,
+    // so it restarts its sentence: what matters is that both parts arrive, in order, in one block).
+    expect(streamed(text)).toBe(`${prefill.content}${replyText(5)}`);
+    expect(first!.completed).toBe(false);
+    await stack.flush();
+    expect(stack.metrics.points[0]).toMatchObject({ failure: "", retries: 1 });
+  });
+
+  it("is off by default: a broken stream ends with a clean error event", async () => {
+    stack = await startStack();
+    const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody({ stream: true }), {
+      ...anthropicHeaders(),
+      "x-fake-fault": "reset-after=2",
+    });
+    expect(await readText(response)).toContain("event: error");
+    expect(stack.fake.records).toHaveLength(1);
+  });
+});

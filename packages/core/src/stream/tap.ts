@@ -4,6 +4,7 @@
  * client is ready for it, so memory stays flat whatever the stream's length.
  */
 import type { FailureName } from "../failures.js";
+import type { StreamResumer } from "../upstream/resume.js";
 import { SseReader } from "./sse-reader.js";
 import { emptyUsage, type Usage, type UsageReader } from "./usage.js";
 
@@ -20,6 +21,8 @@ export interface TapOptions {
   /** Stops the upstream request (client went away, stream stalled). */
   abortUpstream: () => void;
   startedAt: number;
+  /** Opt-in: splices a continuation in when the stream breaks after content was sent. */
+  resumer?: StreamResumer;
 }
 
 export interface TapResult {
@@ -39,8 +42,10 @@ export function tapBody(
   upstream: ReadableStream<Uint8Array>,
   options: TapOptions,
 ): { stream: ReadableStream<Uint8Array>; done: Promise<TapResult> } {
-  const reader = upstream.getReader();
-  const usage = emptyUsage();
+  let reader = upstream.getReader();
+  let usage = emptyUsage();
+  /** Usage of the segments before each resumption, summed in at the end. */
+  const carried: Usage[] = [];
   let failure: FailureName | undefined;
   let ttfbMs = -1;
   let bytes = 0;
@@ -75,6 +80,12 @@ export function tapBody(
         }
       }
     }
+    for (const part of carried) {
+      usage.inputTokens += part.inputTokens;
+      usage.outputTokens += part.outputTokens;
+      usage.cacheReadTokens += part.cacheReadTokens;
+      usage.cacheWriteTokens += part.cacheWriteTokens;
+    }
     settle({ usage, failure: endFailure ?? failure, ttfbMs, bytes, body });
   }
 
@@ -90,41 +101,56 @@ export function tapBody(
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await read();
-        } catch (error) {
-          const name: FailureName = error === STALL ? "stream_stall" : "stream_reset";
-          options.abortUpstream();
-          reader.cancel().catch(() => {});
-          if (sse) {
-            const message =
-              name === "stream_stall"
-                ? `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`
-                : "The upstream connection broke mid-stream.";
-            controller.enqueue(encoder.encode(options.errorEvent(name, message)));
-            controller.close();
-          } else {
-            controller.error(error);
+        // A loop, not a return-and-wait: the stream calls pull again only for reads made while pulling.
+        for (;;) {
+          let result: ReadableStreamReadResult<Uint8Array>;
+          try {
+            result = await read();
+          } catch (error) {
+            const name: FailureName = error === STALL ? "stream_stall" : "stream_reset";
+            options.abortUpstream();
+            reader.cancel().catch(() => {});
+            const continuation =
+              sse && options.resumer ? await options.resumer.continueAfterBreak() : undefined;
+            if (continuation && options.resumer) {
+              usage.outputTokens = Math.max(usage.outputTokens, options.resumer.estimatedLostOutputTokens());
+              carried.push(usage);
+              usage = emptyUsage();
+              reader = continuation.getReader();
+              continue;
+            }
+            if (sse) {
+              const message =
+                name === "stream_stall"
+                  ? `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`
+                  : "The upstream connection broke mid-stream.";
+              controller.enqueue(encoder.encode(options.errorEvent(name, message)));
+              controller.close();
+            } else {
+              controller.error(error);
+            }
+            finish(name);
+            return;
           }
-          finish(name);
+          if (result.done) {
+            sse?.end();
+            controller.close();
+            finish();
+            return;
+          }
+          const chunk = result.value;
+          if (ttfbMs < 0) ttfbMs = Date.now() - options.startedAt;
+          bytes += chunk.byteLength;
+          if (sse) {
+            sse.push(chunk);
+            options.resumer?.observe(chunk);
+          } else if (chunks) {
+            if (bytes <= options.collectLimit) chunks.push(chunk);
+            else chunks = undefined;
+          }
+          controller.enqueue(chunk);
           return;
         }
-        if (result.done) {
-          sse?.end();
-          controller.close();
-          finish();
-          return;
-        }
-        const chunk = result.value;
-        if (ttfbMs < 0) ttfbMs = Date.now() - options.startedAt;
-        bytes += chunk.byteLength;
-        if (sse) sse.push(chunk);
-        else if (chunks) {
-          if (bytes <= options.collectLimit) chunks.push(chunk);
-          else chunks = undefined;
-        }
-        controller.enqueue(chunk);
       },
       cancel(reason) {
         options.abortUpstream();

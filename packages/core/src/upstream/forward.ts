@@ -12,6 +12,7 @@ import { upstreamRequestHeaders } from "./headers.js";
 import { holdPreamble } from "./preamble.js";
 import { watchPromptCache } from "./prompt-cache.js";
 import { respond, shouldNotRetry } from "./respond.js";
+import { anthropicResumer, type StreamResumer } from "./resume.js";
 import { planTargets, type Target } from "./targets.js";
 
 type Sent = {
@@ -105,7 +106,15 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
       outcome.body = held.stream;
     }
     if (breaker && response.ok) void breaker.success(target.id).catch(() => {});
-    const answer = await respond(ctx, target, response, outcome.body, outcome.control, outcome.release);
+    const answer = await respond(
+      ctx,
+      target,
+      response,
+      outcome.body,
+      outcome.control,
+      outcome.release,
+      resumerFor(ctx, target),
+    );
     if (ctx.state.get(KEY_ROTATED)) answer.headers.set("x-sluice-key-rotated", "secondary");
     watchPromptCache(ctx);
     return answer;
@@ -114,6 +123,37 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
 }
 
 const KEY_ROTATED = "sluice.keyRotated";
+
+/** Stream resumption, when enabled: a continuation request to the same target with the text so far prefilled. */
+function resumerFor(ctx: GatewayContext, target: Target): StreamResumer | undefined {
+  const json = ctx.json as Record<string, unknown> | undefined;
+  if (
+    !ctx.options.maxResumes ||
+    !ctx.stream ||
+    !json ||
+    target.translation ||
+    ctx.route !== "anthropic.messages"
+  )
+    return undefined;
+  return anthropicResumer(
+    { ...json, model: target.model },
+    async (body) => {
+      const sent = await sendWithKeys(ctx, { ...target, body });
+      if (!sent.ok) return undefined;
+      const sse = (sent.response.headers.get("content-type") ?? "").includes("text/event-stream");
+      if (!sent.response.ok || !sse || !sent.body) {
+        sent.release();
+        await sent.body?.cancel().catch(() => {});
+        return undefined;
+      }
+      sent.release(true);
+      ctx.retries++;
+      ctx.state.set("sluice.resumed", true);
+      return sent.body;
+    },
+    ctx.options.maxResumes,
+  );
+}
 
 /** One target, its keys in order: a 401/403 for the primary key moves to the secondary (key rotation). */
 async function sendWithKeys(ctx: GatewayContext, target: Target): Promise<Outcome> {

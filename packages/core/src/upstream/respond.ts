@@ -9,6 +9,7 @@ import { tapBody } from "../stream/tap.js";
 import { USAGE_READERS, emptyUsage } from "../stream/usage.js";
 import { isRetryable } from "./backoff.js";
 import { clientResponseHeaders } from "./headers.js";
+import type { StreamResumer } from "./resume.js";
 import type { Target } from "./targets.js";
 
 /** JSON bodies larger than this are streamed through instead of read whole. */
@@ -28,6 +29,7 @@ export async function respond(
   body: ReadableStream<Uint8Array> | null,
   control: AbortController,
   release: Release,
+  resumer?: StreamResumer,
 ): Promise<Response> {
   const { options } = ctx;
   const provider = ctx.provider; // errors always speak the client's provider's shape
@@ -96,6 +98,7 @@ export async function respond(
     errorEvent: (name, message) => provider.streamErrorEvent(name, message, ctx.endpoint.name),
     abortUpstream: () => control.abort(),
     startedAt: ctx.startedAt,
+    resumer: sse && !target.translation ? resumer : undefined,
   });
   ctx.completion = done;
   return new Response(stream, { status: response.status, headers });
