@@ -42,6 +42,18 @@ describe("requestLog", () => {
     for (const key of Object.values(fakeKeys)) expect(written[0]!.text).not.toContain(key);
   });
 
+  test("a call refused by a later middleware is logged with the status the client got", async () => {
+    const prefix = `sluice-logs/test-${crypto.randomUUID()}/`;
+    const { call } = gateway({ requestLog: { prefix, maxEntries: 1 }, hydrate: true });
+    const result = await call("/anthropic/v1/messages", {
+      json: claude([{ type: "text", text: `sluice-object://shared/absent-${crypto.randomUUID()}` }]),
+    });
+    expect(result.status).toBe(400);
+    const [batch] = await batches(prefix);
+    const line = JSON.parse(batch!.text) as LogLine;
+    expect([line.status, line.failure]).toEqual([400, "bad_request"]);
+  });
+
   test("a batch that does not fill is written maxAgeMs after its first line", async () => {
     const prefix = `sluice-logs/test-${crypto.randomUUID()}/`;
     const { call } = gateway({ requestLog: { prefix, maxEntries: 100, maxAgeMs: 20 } });

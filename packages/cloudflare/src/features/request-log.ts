@@ -2,7 +2,13 @@
  * Request log: one NDJSON line of metadata per call, batched per isolate and written to the object store
  * (R2) off the hot path. Never a key; request bodies only when the operator opts in, auth headers stripped.
  */
-import type { GatewayContext, Middleware, ObjectStore } from "@sluice/core";
+import {
+  type FailureName,
+  type GatewayContext,
+  GatewayError,
+  type Middleware,
+  type ObjectStore,
+} from "@sluice/core";
 
 export interface RequestLogOptions {
   /** Also log each request's headers (minus credentials) and JSON body, as the client sent them. Default false. */
@@ -56,12 +62,22 @@ export function requestLog(store: ObjectStore, options: RequestLogOptions = {}):
     // The bytes as the client sent them, before any later middleware rewrites ctx.body.
     const sent = options.bodies ? ctx.body : undefined;
     let status = 500;
+    let thrown: FailureName | undefined;
     try {
       const response = await next();
       status = response.status;
       return response;
+    } catch (error) {
+      // Thrown by a later middleware (hydration, sessions): core's recover answers with this status.
+      status = error instanceof GatewayError ? error.status : 500;
+      thrown = error instanceof GatewayError ? error.failure : "internal_error";
+      throw error;
     } finally {
-      ctx.waitUntil(ctx.completion.then((result) => batcher.add(line(ctx, status, result, sent, options))));
+      ctx.waitUntil(
+        ctx.completion.then((result) =>
+          batcher.add(line(ctx, status, { ...result, failure: result.failure ?? thrown }, sent, options)),
+        ),
+      );
     }
   };
 }
