@@ -295,6 +295,7 @@ describe("examples/cloudflare-worker under wrangler dev", () => {
     for (const file of await readdir(dev.logFiles).catch(() => []))
       logs.push(await readFile(join(dev.logFiles, file), "utf8"));
     expect(dev.output()).toContain("POST /anthropic/v1/messages");
+    expect(logs.length).toBeGreaterThan(1); // wrangler's output and at least one log file were read
     for (const text of [...seen, ...logs]) {
       for (const secret of [...Object.values(FAKE_KEYS), R2_SECRET]) expect(text).not.toContain(secret);
     }
