@@ -49,6 +49,21 @@ describe("gatewayOptionsFromEnv", () => {
     expect(options.cache).toBeUndefined();
   });
 
+  test("opt-in features: on when asked, off by default, and a missing binding names the fix", () => {
+    const on = gatewayOptionsFromEnv(env, { hydrate: true, uploads: true, requestLog: true });
+    expect(on.features).toMatchObject({ hydrate: true, uploads: true, requestLog: true, sessions: true });
+    expect(on.options.middleware).toHaveLength(3);
+    expect(on.uploads).toBeTypeOf("function");
+    expect(gatewayOptionsFromEnv(env, { sessions: false }).features.sessions).toBe(false);
+    expect(gatewayOptionsFromEnv(env).options.middleware).toHaveLength(1);
+    expect(() => gatewayOptionsFromEnv({ ...env, OBJECTS: undefined }, { hydrate: true })).toThrow(
+      /hydrate needs an R2 bucket.*"r2_buckets"/,
+    );
+    expect(() => gatewayOptionsFromEnv({ ...env, AI: { run: 1 } })).toThrow(
+      /env\.AI is set but is not a Workers AI binding/,
+    );
+  });
+
   test("without the Durable Object, the rate-limiting binding is used", () => {
     const { features } = gatewayOptionsFromEnv({ ...env, RATE_LIMITER: undefined });
     expect(features.rateLimit).toBe("rate-limiting-binding");

@@ -92,6 +92,32 @@ describe("hydrateObjects (hydrate: true)", () => {
     expect(parts[1].image_url.url).toBe("data:image/png;base64,AQID");
   });
 
+  test("Gemini: a fileData part becomes inlineData, a text part is filled", async () => {
+    const marker = crypto.randomUUID();
+    await put(`shared/${marker}.pdf`, new Uint8Array([0x25, 0x50, 0x44, 0x46]), "application/pdf");
+    await put(`shared/${marker}.txt`, `gemini notes ${marker}`, "text/plain");
+    const { call } = gateway({ hydrate: true });
+    const result = await call("/gemini/v1beta/models/gemini-2.5-flash:generateContent", {
+      json: {
+        contents: [
+          {
+            role: "user",
+            parts: [
+              { fileData: { fileUri: `sluice-object://shared/${marker}.pdf`, mimeType: "application/pdf" } },
+              { text: `sluice-object://shared/${marker}.txt` },
+            ],
+          },
+        ],
+      },
+    });
+    expect(result.status, result.text).toBe(200);
+    const [record] = await recordsWith(`gemini notes ${marker}`);
+    expect(JSON.parse(record!.body!).contents[0].parts).toEqual([
+      { inlineData: { mimeType: "application/pdf", data: "JVBERg==" } },
+      { text: `gemini notes ${marker}` },
+    ]);
+  });
+
   test("a missing object is a 400 in the provider's shape naming the key, and nothing is forwarded", async () => {
     const marker = crypto.randomUUID();
     const { call } = gateway({ hydrate: true });

@@ -1,5 +1,6 @@
 // Conversation sessions in workerd: the real SluiceSessions Durable Object (SQLite) holds the history, the
 // fake upstream shows exactly what was forwarded.
+import { env } from "cloudflare:workers";
 import { replyText } from "@sluice/fake-upstream";
 import { describe, expect, test } from "vitest";
 import { claude, gateway, recordsWith } from "./features-helpers.js";
@@ -157,6 +158,27 @@ describe("conversationSessions (SESSIONS binding)", () => {
     const sent = JSON.parse(record!.body!).messages as { role: string; content: unknown }[];
     expect(sent.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "user"]);
     expect(sent[0]!.content).toBe(`turn 2 ${marker}`);
+  });
+
+  test("with hydration: the history keeps the reference and each call re-hydrates it", async () => {
+    const marker = crypto.randomUUID();
+    await env.OBJECTS.put(`shared/${marker}.txt`, `contract text ${marker}`);
+    const { call } = gateway({ hydrate: true });
+    const session = { "x-sluice-session": `h-${crypto.randomUUID()}` };
+    const doc = { type: "text", text: `sluice-object://shared/${marker}.txt` };
+    await call("/anthropic/v1/messages", {
+      json: claude([doc, { type: "text", text: `q1 ${marker}` }]),
+      headers: session,
+    });
+    await call("/anthropic/v1/messages", { json: claude(`q2 ${marker}`), headers: session });
+    const [first, second] = await recordsWith(`contract text ${marker}`);
+    const sent = JSON.parse(second!.body!).messages;
+    expect(sent[0].content[0]).toEqual({ type: "text", text: `contract text ${marker}` });
+    expect(sent[2]).toEqual({ role: "user", content: `q2 ${marker}` });
+    // The hydrated first message is the same bytes in both calls.
+    const firstMessage = (body: string) => JSON.stringify(JSON.parse(body).messages[0]);
+    expect(firstMessage(second!.body!)).toBe(firstMessage(first!.body!));
+    expect(second!.body).toContain(firstMessage(first!.body!));
   });
 
   test("bad session ids and non-chat routes are refused in the provider's shape", async () => {
