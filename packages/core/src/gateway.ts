@@ -1,6 +1,7 @@
 /**
  * `createGateway(options)` builds a fetch handler that any runtime can serve and any framework can mount.
  */
+import { adminRoutes } from "./admin/index.js";
 import { compose, type Middleware } from "./compose.js";
 import { type ExecutionContextLike, GatewayContext } from "./context.js";
 import { auth } from "./middleware/auth.js";
@@ -9,7 +10,7 @@ import { cors, preflight, withCorsHeaders } from "./middleware/cors.js";
 import { staticKeys } from "./middleware/keys.js";
 import { metrics } from "./middleware/metrics.js";
 import { modelRouting } from "./middleware/model-routing.js";
-import { DEFAULT_PRICING, type PricingTable } from "./middleware/pricing.js";
+import { DEFAULT_PRICING } from "./middleware/pricing.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { recover } from "./middleware/recover.js";
 import { responseCache } from "./middleware/response-cache.js";
@@ -17,6 +18,8 @@ import { type GatewayOptions, resolveOptions } from "./options.js";
 import { errorResponse, json, responseForThrown } from "./respond.js";
 import { matchRoute } from "./routing.js";
 import { forwardUpstream } from "./upstream/forward.js";
+import { budgets } from "./spend/budget.js";
+import { usageCounter } from "./spend/usage-counter.js";
 import { parseRate } from "./util/time.js";
 
 export interface Gateway {
@@ -29,7 +32,7 @@ export interface Gateway {
  * const gateway = createGateway({ secrets: { get: (name) => env[name] } });
  * export default { fetch: (request, env, ctx) => gateway.fetch(request, ctx) };
  */
-export function createGateway(options: GatewayOptions & { pricing?: PricingTable }): Gateway {
+export function createGateway(options: GatewayOptions): Gateway {
   const resolved = resolveOptions(options);
   const keys = options.keys === undefined ? staticKeys(resolved.secrets) : options.keys;
   const rule =
@@ -40,9 +43,22 @@ export function createGateway(options: GatewayOptions & { pricing?: PricingTable
   if (options.cache && !stores.cache)
     throw new TypeError("`cache` needs `stores.cache`: pass your adapter's cache store.");
 
+  const pricing = { ...DEFAULT_PRICING, ...options.pricing };
+  const manageable = keys ? !!keys.put : false;
+  const adminOn = options.admin ?? (manageable || !!stores.usage);
+  const admin = adminOn
+    ? adminRoutes({
+        secrets: resolved.secrets,
+        keys,
+        usage: stores.usage,
+        rateLimit: stores.rateLimit,
+        secretName: typeof options.admin === "object" ? options.admin.secretName : undefined,
+      })
+    : undefined;
+
   const chain: Middleware[] = [];
-  if (resolved.metrics.length > 0)
-    chain.push(metrics(resolved.metrics, { ...DEFAULT_PRICING, ...options.pricing }));
+  if (resolved.metrics.length > 0) chain.push(metrics(resolved.metrics, pricing));
+  if (stores.usage) chain.push(usageCounter(stores.usage, pricing));
   // CORS wraps `recover`, so the errors it turns into responses (401, 413, 429…) carry the headers too.
   if (options.cors) chain.push(cors(options.cors));
   chain.push(recover);
@@ -60,6 +76,13 @@ export function createGateway(options: GatewayOptions & { pricing?: PricingTable
       }),
     );
   }
+  // Last, so a response-cache hit spends no budget and the reservation is as close to the upstream as it gets.
+  chain.push(
+    budgets(stores.rateLimit, {
+      ...options.budgets,
+      failOpen: options.budgets?.failOpen ?? resolved.failOpen,
+    }),
+  );
   const run = compose(chain, forwardUpstream);
 
   return {
@@ -73,6 +96,10 @@ export function createGateway(options: GatewayOptions & { pricing?: PricingTable
         const own = (response: Response) =>
           options.cors ? withCorsHeaders(response, request.headers.get("origin"), options.cors) : response;
         if (url.pathname === `${resolved.basePath}/healthz`) return own(json({ status: "ok" }));
+        if (admin && url.pathname.startsWith(`${resolved.basePath}/_sluice/`)) {
+          const answer = await admin(request, url.pathname.slice(resolved.basePath.length), url);
+          if (answer) return own(answer);
+        }
         const match = matchRoute(url.pathname, request.method, resolved);
         if (!match.ok) {
           if (match.status === 405) {

@@ -5,6 +5,10 @@ import type { KeyStore } from "./ports/keys.js";
 import type { MetricsSink } from "./ports/metrics.js";
 import type { ObjectStore } from "./ports/objects.js";
 import type { RateLimitStore } from "./ports/rate-limit.js";
+import type { UsageStore } from "./ports/usage.js";
+import type { AdminOptions } from "./admin/index.js";
+import type { PricingTable } from "./middleware/pricing.js";
+import type { BudgetOptions } from "./spend/budget.js";
 import type { SecretsPort } from "./ports/secrets.js";
 import type { ModelRoutingOptions } from "./middleware/model-routing.js";
 import type { Endpoint, ProviderName } from "./providers/types.js";
@@ -52,7 +56,20 @@ export interface GatewayOptions {
   byok?: boolean;
   /** Default per-key rate limit, e.g. "60/60s"; needs `stores.rateLimit`. Default: none. */
   rateLimit?: string | { limit: number; windowSeconds: number } | false;
-  stores?: { rateLimit?: RateLimitStore; cache?: CachePort; objects?: ObjectStore };
+  /**
+   * The state ports. `rateLimit` also keeps token budgets and the circuit breaker; `usage` keeps per-key,
+   * per-day counters for `GET /_sluice/usage`.
+   */
+  stores?: { rateLimit?: RateLimitStore; cache?: CachePort; objects?: ObjectStore; usage?: UsageStore };
+  /**
+   * The admin API under `/_sluice/keys` and `/_sluice/usage`, locked by the `SLUICE_ADMIN_KEY` secret.
+   * Default: on when `keys` can be managed (has `put`) or `stores.usage` is set; `false` turns it off.
+   */
+  admin?: boolean | AdminOptions;
+  /** How token budgets (a key record's `budget`) are enforced; budgets live in `stores.rateLimit`. */
+  budgets?: BudgetOptions;
+  /** Per-million-token prices merged over `DEFAULT_PRICING`, for `costUsd` and the usage counters. */
+  pricing?: PricingTable;
   /** One data point per call is written to each sink after the response ends. */
   metrics?: MetricsSink | MetricsSink[];
   /** Exact-match response cache for non-streamed calls; needs `stores.cache`. Default: off. */
@@ -67,7 +84,10 @@ export interface GatewayOptions {
   };
   /** Largest request body accepted. Default 32 MiB. */
   maxBodyBytes?: number;
-  /** When the rate-limit store cannot be reached: refuse with 503 (default) or let the call through. */
+  /**
+   * When the rate-limit store cannot be reached (rate limits, budgets): refuse with 503 (default) or let the
+   * call through (budget calls then carry `x-sluice-budget: unchecked`).
+   */
   failOpen?: boolean;
   /** Your own middleware, run after auth and rate limiting, before the cache and the upstream call. */
   middleware?: Middleware[];

@@ -4,3 +4,5 @@ export { memoryRateLimitStore } from "./rate-limit.js";
 export { memoryCache } from "./cache.js";
 export { memoryMetrics } from "./metrics.js";
 export { memoryObjects } from "./objects.js";
+export { memoryKeyStore } from "./keys.js";
+export { memoryUsageStore } from "./usage.js";

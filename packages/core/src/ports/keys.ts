@@ -21,8 +21,14 @@ export interface ClientKeyRecord {
 /** Looks client keys up by hash. Static keys from a secret and store-backed sets both implement it. */
 export interface KeyStore {
   lookup(hash: string): Promise<ClientKeyRecord | null>;
-  /** Optional management capability, used by the admin API. */
+  /**
+   * Management capability, used by the admin API (`/_sluice/keys`). `put` inserts or replaces the record
+   * with this `id` (its hash may change); a store must never be handed, or keep, the key itself.
+   */
   put?(record: ClientKeyRecord): Promise<void>;
+  /** One record by its public id, or null. Optional: the admin API falls back to `list()`. */
+  get?(id: string): Promise<ClientKeyRecord | null>;
   list?(): Promise<ClientKeyRecord[]>;
+  /** Removes the record: its key is refused from the next lookup on (revocation). */
   delete?(id: string): Promise<void>;
 }

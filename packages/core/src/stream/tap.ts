@@ -85,6 +85,8 @@ export function tapBody(
       usage.outputTokens += part.outputTokens;
       usage.cacheReadTokens += part.cacheReadTokens;
       usage.cacheWriteTokens += part.cacheWriteTokens;
+      if (part.cacheWrite1hTokens)
+        usage.cacheWrite1hTokens = (usage.cacheWrite1hTokens ?? 0) + part.cacheWrite1hTokens;
     }
     settle({ usage, failure: endFailure ?? failure, ttfbMs, bytes, body });
   }

@@ -10,6 +10,11 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /**
+   * Of `cacheWriteTokens`, those written with the 1-hour TTL (Anthropic's `cache_creation`
+   * `.ephemeral_1h_input_tokens`), priced at the 1-hour write rate. Absent: all writes are 5-minute.
+   */
+  cacheWrite1hTokens?: number;
 }
 
 export const emptyUsage = (): Usage => ({
@@ -42,6 +47,11 @@ export const readAnthropicUsage: UsageReader = (value, usage) => {
   usage.outputTokens = num(source.output_tokens) ?? usage.outputTokens;
   usage.cacheReadTokens = num(source.cache_read_input_tokens) ?? usage.cacheReadTokens;
   usage.cacheWriteTokens = num(source.cache_creation_input_tokens) ?? usage.cacheWriteTokens;
+  // The split by TTL, when reported (message_start and whole messages carry it; message_delta may not).
+  if (isObject(source.cache_creation)) {
+    const hour = num(source.cache_creation.ephemeral_1h_input_tokens) ?? 0;
+    if (hour > 0 || usage.cacheWrite1hTokens !== undefined) usage.cacheWrite1hTokens = hour;
+  }
   return undefined;
 };
 

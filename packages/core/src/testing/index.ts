@@ -13,3 +13,5 @@ export {
 } from "./metrics-contract.js";
 export { objectsContract } from "./objects-contract.js";
 export { secretsContract } from "./secrets-contract.js";
+export { keyStoreContract } from "./keys-contract.js";
+export { usageStoreContract } from "./usage-contract.js";

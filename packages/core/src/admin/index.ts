@@ -1,0 +1,38 @@
+/** The admin routes under `<basePath>/_sluice/`, all behind the admin key. */
+import type { KeyStore } from "../ports/keys.js";
+import type { RateLimitStore } from "../ports/rate-limit.js";
+import type { SecretsPort } from "../ports/secrets.js";
+import type { UsageStore } from "../ports/usage.js";
+import { responseForThrown } from "../respond.js";
+import { checkAdmin } from "./guard.js";
+import { keysApi } from "./keys.js";
+import { usageApi } from "./usage.js";
+
+export interface AdminOptions {
+  /** Secret holding the admin key. Default "SLUICE_ADMIN_KEY". */
+  secretName?: string;
+}
+
+export interface AdminDeps {
+  secrets: SecretsPort;
+  keys: KeyStore | false;
+  usage?: UsageStore;
+  rateLimit?: RateLimitStore;
+  secretName?: string;
+}
+
+/** Answers an admin path (after the base path), or undefined when the path is not one of its routes. */
+export function adminRoutes(deps: AdminDeps) {
+  return async function admin(request: Request, path: string, url: URL): Promise<Response | undefined> {
+    const keysRoute = path === "/_sluice/keys" || path.startsWith("/_sluice/keys/");
+    if (!keysRoute && path !== "/_sluice/usage") return undefined;
+    try {
+      const refused = await checkAdmin(request, deps.secrets, deps.secretName);
+      if (refused) return refused;
+      if (keysRoute) return await keysApi(request, path.slice("/_sluice/keys".length), deps.keys);
+      return await usageApi(request, url, deps);
+    } catch (error) {
+      return responseForThrown(undefined, error);
+    }
+  };
+}
