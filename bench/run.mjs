@@ -64,6 +64,7 @@ for (const [name, startTargets] of runtimes) {
   }
   console.log(`\n== ${name}`);
   results.runtimes[name] = await measureRuntime(targets);
+  if (targets.limiter) results.limiter = await limiterCheck(targets.limiter);
   await Promise.all(targets.map((t) => t.stop()));
 }
 
@@ -106,6 +107,30 @@ async function measureRuntime(targets) {
     out[kind] = { samples, latency, rate, firstByte };
   }
   return out;
+}
+
+/** 1,000 concurrent requests against a bucket of `capacity` that cannot refill during the run. */
+async function limiterCheck({ url, capacity }) {
+  const req = request(false);
+  const { Agent, request: send } = await import("undici");
+  const agent = new Agent({ connections: 1000 });
+  const statuses = await Promise.all(
+    Array.from({ length: 1000 }, async () => {
+      const r = await send(`${url}/anthropic/v1/messages`, {
+        method: "POST",
+        body: req.body,
+        headers: req.headers,
+        dispatcher: agent,
+      });
+      await r.body.dump();
+      return r.statusCode;
+    }),
+  );
+  await agent.close();
+  const admitted = statuses.filter((s) => s === 200).length;
+  const denied = statuses.filter((s) => s === 429).length;
+  console.log(`  limiter: ${admitted} admitted, ${denied} denied of 1000 (bucket ${capacity})`);
+  return { capacity, admitted, denied, other: 1000 - admitted - denied };
 }
 
 function median(values) {
@@ -194,6 +219,16 @@ function writeReport(r) {
       "",
     );
   }
+  if (r.limiter) {
+    lines.push(
+      "## Rate limiter (workerd, Durable Object)",
+      "",
+      `1,000 concurrent requests against a bucket of ${r.limiter.capacity} that does not refill during the run: **${r.limiter.admitted} admitted, ${r.limiter.denied} denied** (${r.limiter.other} other). Exact admission means admitted = ${r.limiter.capacity}.`,
+      "",
+      "Durable Object round trips per request in the common case: **one** `take` RPC per admitted request (the bucket lives in the DO; nothing is cached that could over-admit). A key this isolate has seen denied is answered from memory until its bucket can have refilled: zero round trips.",
+      "",
+    );
+  }
   const m = r.memory;
   lines.push(
     "## Memory",
@@ -204,7 +239,7 @@ function writeReport(r) {
     "",
     "| bundle | bytes |",
     "|---|---|",
-    ...r.bundles.map((b) => `| ${b.name} | ${b.gzip} |`),
+    ...r.bundles.map((b) => `| ${b.name} | ${b.note ?? b.gzip} |`),
     "",
     "![benchmarks](benchmarks.svg)",
     "",

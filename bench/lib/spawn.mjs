@@ -46,3 +46,9 @@ function stop(child) {
     setTimeout(() => child.kill("SIGKILL"), 3000).unref();
   });
 }
+
+/** Starts a server that announces nothing; the caller polls its port. */
+export function spawnServer(command, args, cwd) {
+  const child = spawn(command, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
+  return { child, stop: () => stop(child) };
+}
