@@ -36,6 +36,16 @@ export interface TapResult {
 }
 
 const STALL = Symbol("stall");
+
+/** Whether this runtime has readable byte streams (Fastly's may not); plain streams otherwise. */
+const BYTE_STREAMS = (() => {
+  try {
+    new ReadableStream({ type: "bytes" } as never);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const encoder = new TextEncoder();
 
 export function tapBody(
@@ -69,6 +79,7 @@ export function tapBody(
   function finish(endFailure?: FailureName): void {
     if (finished) return;
     finished = true;
+    clearTimeout(watchdog);
     let body: Uint8Array | undefined;
     if (chunks) {
       body = concat(chunks, bytes);
@@ -91,77 +102,92 @@ export function tapBody(
     settle({ usage, failure: endFailure ?? failure, ttfbMs, bytes, body });
   }
 
+  // Stall detection: one watchdog per stream, re-armed only when it fires, instead of a timer per chunk.
+  const watchIdle = options.sse && options.idleTimeoutMs > 0;
+  let lastActivity = Date.now();
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let raiseStall!: (reason: unknown) => void;
+  const stalled = new Promise<never>((_, reject) => {
+    raiseStall = reject;
+  });
+  stalled.catch(() => {});
+  function check(): void {
+    const idle = Date.now() - lastActivity;
+    if (idle >= options.idleTimeoutMs) raiseStall(STALL);
+    else watchdog = setTimeout(check, options.idleTimeoutMs - idle);
+  }
+  if (watchIdle) watchdog = setTimeout(check, options.idleTimeoutMs);
+
   function read(): Promise<ReadableStreamReadResult<Uint8Array>> {
-    if (!options.sse || options.idleTimeoutMs <= 0) return reader.read();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stall = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(STALL), options.idleTimeoutMs);
-    });
-    return Promise.race([reader.read(), stall]).finally(() => clearTimeout(timer));
+    return watchIdle ? Promise.race([reader.read(), stalled]) : reader.read();
   }
 
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        // A loop, not a return-and-wait: the stream calls pull again only for reads made while pulling.
-        for (;;) {
-          let result: ReadableStreamReadResult<Uint8Array>;
-          try {
-            result = await read();
-          } catch (error) {
-            const name: FailureName = error === STALL ? "stream_stall" : "stream_reset";
-            options.abortUpstream();
-            reader.cancel().catch(() => {});
-            const continuation =
-              sse && options.resumer ? await options.resumer.continueAfterBreak() : undefined;
-            if (continuation && options.resumer) {
-              usage.outputTokens = Math.max(usage.outputTokens, options.resumer.estimatedLostOutputTokens());
-              carried.push(usage);
-              usage = emptyUsage();
-              reader = continuation.getReader();
-              continue;
-            }
-            if (sse) {
-              const message =
-                name === "stream_stall"
-                  ? `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`
-                  : "The upstream connection broke mid-stream.";
-              controller.enqueue(encoder.encode(options.errorEvent(name, message)));
-              controller.close();
-            } else {
-              controller.error(error);
-            }
-            finish(name);
-            return;
+  const source: UnderlyingDefaultSource<Uint8Array> = {
+    async pull(controller) {
+      // A loop, not a return-and-wait: the stream calls pull again only for reads made while pulling.
+      for (;;) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await read();
+        } catch (error) {
+          const name: FailureName = error === STALL ? "stream_stall" : "stream_reset";
+          options.abortUpstream();
+          reader.cancel().catch(() => {});
+          const continuation =
+            sse && options.resumer ? await options.resumer.continueAfterBreak() : undefined;
+          if (continuation && options.resumer) {
+            usage.outputTokens = Math.max(usage.outputTokens, options.resumer.estimatedLostOutputTokens());
+            carried.push(usage);
+            usage = emptyUsage();
+            reader = continuation.getReader();
+            continue;
           }
-          if (result.done) {
-            sse?.end();
-            controller.close();
-            finish();
-            return;
-          }
-          const chunk = result.value;
-          if (ttfbMs < 0) ttfbMs = Date.now() - options.startedAt;
-          bytes += chunk.byteLength;
           if (sse) {
-            sse.push(chunk);
-            options.resumer?.observe(chunk);
-          } else if (chunks) {
-            if (bytes <= options.collectLimit) chunks.push(chunk);
-            else chunks = undefined;
+            const message =
+              name === "stream_stall"
+                ? `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`
+                : "The upstream connection broke mid-stream.";
+            controller.enqueue(encoder.encode(options.errorEvent(name, message)));
+            controller.close();
+          } else {
+            controller.error(error);
           }
-          controller.enqueue(chunk);
+          finish(name);
           return;
         }
-      },
-      cancel(reason) {
-        options.abortUpstream();
-        reader.cancel(reason).catch(() => {});
-        finish("client_abort");
-      },
+        if (result.done) {
+          sse?.end();
+          controller.close();
+          finish();
+          return;
+        }
+        const chunk = result.value;
+        lastActivity = Date.now();
+        if (ttfbMs < 0) ttfbMs = lastActivity - options.startedAt;
+        bytes += chunk.byteLength;
+        if (sse) {
+          sse.push(chunk);
+          options.resumer?.observe(chunk);
+        } else if (chunks) {
+          if (bytes <= options.collectLimit) chunks.push(chunk);
+          else chunks = undefined;
+        }
+        controller.enqueue(chunk);
+        return;
+      }
     },
-    { highWaterMark: 0 },
-  );
+    cancel(reason) {
+      options.abortUpstream();
+      reader.cancel(reason).catch(() => {});
+      finish("client_abort");
+    },
+  };
+  // A byte stream lets runtimes hand chunks to the socket with less JS-side work (notably workerd).
+  // Its enqueue transfers the chunk's buffer: everything that reads a chunk does so before enqueueing.
+  const stream =
+    options.sse && BYTE_STREAMS
+      ? new ReadableStream({ ...source, type: "bytes" } as never as UnderlyingDefaultSource<Uint8Array>)
+      : new ReadableStream<Uint8Array>(source, { highWaterMark: 0 });
   return { stream, done };
 }
 
