@@ -332,3 +332,134 @@ describe("budgets", () => {
     }
   });
 });
+
+describe("count_tokens near the cap", () => {
+  const countPath = "/anthropic/v1/messages/count_tokens";
+  const geminiCount = "/gemini/v1beta/models/gemini-2.5-flash:countTokens";
+
+  it("is not called far from the cap", async () => {
+    const { key } = await createKey({ budget: { tokens: 1_000_000, window: "day" } });
+    for (let i = 0; i < 3; i++)
+      expect((await claude(key, messagesBody({ stream: i === 1 }))).status).toBe(200);
+    const gemini = await post(
+      `${stack.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent`,
+      JSON.stringify({ contents: [{ parts: [{ text: "hi" }] }] }),
+      { "x-goog-api-key": key },
+    );
+    expect(gemini.status).toBe(200);
+    await gemini.text();
+    const counts = fake.stats().counts;
+    expect(counts["/anthropic/v1/messages"]).toBe(3);
+    expect(counts[countPath]).toBeUndefined();
+    expect(counts[geminiCount]).toBeUndefined();
+  });
+
+  it("is called once the balance nears the cap, and refuses a call whose counted input + max output would cross it", async () => {
+    const { key } = await createKey({ budget: { tokens: 1000, window: "day" } });
+    const usageHeader = { "x-fake-usage": "input=300,output=100" };
+    expect((await claude(key, messagesBody(), usageHeader)).status).toBe(200);
+    await stack.flush();
+    expect((await claude(key, messagesBody({ stream: true }), usageHeader)).status).toBe(200);
+    await stack.flush();
+    expect(fake.stats().counts[countPath]).toBeUndefined(); // 600, then 200 left: the reservations kept > 20%
+    const third = await claude(key, messagesBody(), usageHeader);
+    expect(third.status).toBe(429); // counted 300 + max_tokens 100 > the 200 left
+    expect(fake.stats().counts[countPath]).toBe(1);
+    expect(fake.stats().counts["/anthropic/v1/messages"]).toBe(2);
+    // The counting request carries only the fields count_tokens accepts.
+    const counted = JSON.parse(fake.records.find((r) => r.path === countPath)!.body) as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(counted).sort()).toEqual(["messages", "model"]);
+  });
+
+  it("admits a call the byte estimate would refuse when the provider's count fits (Anthropic and Gemini)", async () => {
+    const long = "word ".repeat(1000); // ~1250 tokens by the byte estimate; the fake counts 50
+    const { key, record } = await createKey({ budget: { tokens: 1000, window: "day" } });
+    const headers = { "x-fake-usage": "input=50,output=10" };
+    const ok = await claude(key, messagesBody({ messages: [{ role: "user", content: long }] }), headers);
+    expect(ok.status).toBe(200);
+    const gemini = await post(
+      `${stack.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent`,
+      JSON.stringify({ contents: [{ parts: [{ text: long }] }], generationConfig: { maxOutputTokens: 100 } }),
+      { "x-goog-api-key": key, ...headers },
+    );
+    expect(gemini.status).toBe(200);
+    await gemini.text();
+    expect(fake.stats().counts[countPath]).toBe(1);
+    expect(fake.stats().counts[geminiCount]).toBe(1);
+    const geminiBody = JSON.parse(fake.records.find((r) => r.path === geminiCount)!.body) as {
+      generateContentRequest: { model: string; contents: unknown[] };
+    };
+    expect(geminiBody.generateContentRequest.model).toBe("models/gemini-2.5-flash");
+    expect(await remaining(record.id)).toBe(1000 - 2 * 60);
+    // OpenAI has no counting endpoint: the estimate alone decides, and no count is requested.
+    const openai = await post(
+      `${stack.url}/openai/v1/chat/completions`,
+      JSON.stringify({ model: "gpt-4.1-mini", messages: [{ role: "user", content: long }] }),
+      { ...bearerHeaders(key), ...headers },
+    );
+    expect(openai.status).toBe(429);
+    await openai.text();
+    expect(Object.keys(fake.stats().counts).filter((p) => p.startsWith("/openai"))).toEqual([]);
+  });
+});
+
+describe("cost and the usage endpoint", () => {
+  // claude-sonnet-4-6 at $3 input, $3.75 5-minute write, $0.30 cache read, $15 output per million:
+  // 1000×3 + 500×15 + 2000×0.30 + 400×3.75 = 12,600 millionths of a dollar.
+  const USAGE = { "x-fake-usage": "input=1000,output=500,cache_read=2000,cache_write=400" };
+  const HAND_COST = (1000 * 3 + 500 * 15 + 2000 * 0.3 + 400 * 3.75) / 1e6;
+
+  it("writes the hand-computed cost with each call's metric point and sums it per key and day", async () => {
+    const { key, record } = await createKey({ name: "costed" });
+    expect((await claude(key, messagesBody(), USAGE)).status).toBe(200);
+    expect((await claude(key, messagesBody({ stream: true }), USAGE)).status).toBe(200);
+    await stack.flush();
+    const points = stack.metrics.points.filter((p) => p.keyId === record.id);
+    expect(points).toHaveLength(2);
+    for (const p of points) expect(p.costUsd).toBeCloseTo(HAND_COST, 12);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const response = await admin("GET", `/_sluice/usage?key=${record.id}&day=${today}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      days: Record<string, unknown>[];
+      total: Record<string, number>;
+    };
+    expect(body.days).toHaveLength(1);
+    expect(body.total).toMatchObject({
+      requests: 2,
+      inputTokens: 2000,
+      outputTokens: 1000,
+      cacheReadTokens: 4000,
+      cacheWriteTokens: 800,
+    });
+    expect(body.total.costUsd).toBeCloseTo(2 * HAND_COST, 9);
+    expect(body.total.cacheHitRate).toBeCloseTo(4000 / (2000 + 4000 + 800), 12);
+
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const range = (await (
+      await admin("GET", `/_sluice/usage?key=${record.id}&from=${yesterday}&to=${today}`)
+    ).json()) as {
+      days: { day: string; requests: number; cacheHitRate: number | null }[];
+    };
+    expect(range.days.map((d) => [d.day, d.requests, d.cacheHitRate === null])).toEqual([
+      [yesterday, 0, true],
+      [today, 2, false],
+    ]);
+  });
+
+  it("answers clear 400s for bad queries", async () => {
+    for (const [query, message] of [
+      ["day=2026-01-01", "Name the key"],
+      ["key=k&day=2026-13-01", "YYYY-MM-DD"],
+      ["key=k&from=2026-01-01&to=2026-06-01", "at most 93 days"],
+    ] as const) {
+      const response = await admin("GET", `/_sluice/usage?${query}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toContain(message);
+    }
+  });
+});

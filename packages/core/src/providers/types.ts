@@ -41,5 +41,10 @@ export interface ProviderSpec {
   errorBody(status: number, failure: FailureName, message: string): string;
   /** A clean SSE error event in this provider's stream format, ending a stream that broke. */
   streamErrorEvent(failure: FailureName, message: string, endpoint: string): string;
+  /**
+   * For providers that stream a JSON array (Gemini without `alt=sse`): the text that closes the array with
+   * an error element, when a stream breaks between elements.
+   */
+  jsonArrayErrorTail?: (failure: FailureName, message: string) => string;
   endpoints: Endpoint[];
 }

@@ -21,6 +21,8 @@ export interface TapOptions {
   /** Stops the upstream request (client went away, stream stalled). */
   abortUpstream: () => void;
   startedAt: number;
+  /** Closes a JSON-array stream with an error element when it breaks between elements (Gemini). */
+  jsonArrayErrorTail?: (failure: FailureName, message: string) => string;
   /** Opt-in: splices a continuation in when the stream breaks after content was sent. */
   resumer?: StreamResumer;
 }
@@ -58,6 +60,8 @@ export function tapBody(
   const carried: Usage[] = [];
   let failure: FailureName | undefined;
   let ttfbMs = -1;
+  /** The last non-blank byte passed on, to know whether a JSON-array stream broke between elements. */
+  let lastByte = 0;
   let bytes = 0;
   let chunks: Uint8Array[] | undefined = options.sse ? undefined : [];
   let settle!: (result: TapResult) => void;
@@ -103,7 +107,7 @@ export function tapBody(
   }
 
   // Stall detection: one watchdog per stream, re-armed only when it fires, instead of a timer per chunk.
-  const watchIdle = options.sse && options.idleTimeoutMs > 0;
+  const watchIdle = options.idleTimeoutMs > 0;
   let lastActivity = Date.now();
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let raiseStall!: (reason: unknown) => void;
@@ -142,16 +146,16 @@ export function tapBody(
             reader = continuation.getReader();
             continue;
           }
-          if (sse) {
-            const message =
-              name === "stream_stall"
-                ? `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`
-                : "The upstream connection broke mid-stream.";
-            controller.enqueue(encoder.encode(options.errorEvent(name, message)));
-            controller.close();
-          } else {
-            controller.error(error);
+          const message =
+            name === "stream_stall"
+              ? `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`
+              : "The upstream connection broke mid-stream.";
+          if (sse) controller.enqueue(encoder.encode(options.errorEvent(name, message)));
+          else if (options.jsonArrayErrorTail && lastByte === 125 /* } */) {
+            controller.enqueue(encoder.encode(options.jsonArrayErrorTail(name, message)));
           }
+          // Closed, not errored: the client gets a well-formed end (or, mid-element, the bytes so far).
+          controller.close();
           finish(name);
           return;
         }
@@ -163,6 +167,13 @@ export function tapBody(
         }
         const chunk = result.value;
         lastActivity = Date.now();
+        for (let i = chunk.byteLength - 1; !sse && i >= 0; i--) {
+          const c = chunk[i]!;
+          if (c !== 32 && c !== 10 && c !== 13) {
+            lastByte = c;
+            break;
+          }
+        }
         if (ttfbMs < 0) ttfbMs = lastActivity - options.startedAt;
         bytes += chunk.byteLength;
         if (sse) {

@@ -90,6 +90,8 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
       ctx.options.holdPreambleMs > 0
     ) {
       // Overload before the first token: an error event ahead of any content is as good as a 529.
+      // The headers have arrived: their deadline must not fire while the preamble is held.
+      outcome.release(true);
       const held = await holdPreamble(outcome.body, ctx.options.holdPreambleMs);
       if (held.overloaded && next) {
         outcome.release();

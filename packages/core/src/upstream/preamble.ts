@@ -26,6 +26,7 @@ export async function holdPreamble(
   let size = 0;
   let verdict: "content" | "error" | undefined;
   let ended = false;
+  let broken: unknown;
   const sse = new SseReader((data) => {
     if (verdict) return;
     // content_block_start carries no content yet (an empty text block): the first delta is the first token.
@@ -40,10 +41,18 @@ export async function holdPreamble(
     if (left <= 0) break;
     pending ??= reader.read();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const result = await Promise.race([
-      pending,
-      new Promise<typeof WAITED>((r) => (timer = setTimeout(() => r(WAITED), left))),
-    ]);
+    let result: ReadableStreamReadResult<Uint8Array> | typeof WAITED;
+    try {
+      result = await Promise.race([
+        pending,
+        new Promise<typeof WAITED>((r) => (timer = setTimeout(() => r(WAITED), left))),
+      ]);
+    } catch (error) {
+      // The upstream broke while held: hand on what was read, then the same error to the next reader.
+      clearTimeout(timer);
+      broken = error;
+      break;
+    }
     clearTimeout(timer);
     if (result === WAITED) break;
     pending = undefined;
@@ -60,6 +69,7 @@ export async function holdPreamble(
       async pull(controller) {
         const next = held.shift();
         if (next) return controller.enqueue(next);
+        if (broken !== undefined) return controller.error(broken);
         if (ended) return controller.close();
         const result = await (pending ?? reader.read());
         pending = undefined;

@@ -80,7 +80,8 @@ export async function respond(
     );
   }
   const declared = Number(response.headers.get("content-length") ?? "0");
-  if (!sse && !ctx.stream && declared <= JSON_BUFFER_LIMIT) {
+  // An error answer is read whole even on a streamed call: it is one JSON error, named by its status.
+  if (!sse && (!ctx.stream || !response.ok) && declared <= JSON_BUFFER_LIMIT) {
     return bufferJson(ctx, target, response, body, headers, release);
   }
   // Stay linked to the client's signal for the stream's life, so a disconnect aborts the upstream too.
@@ -96,6 +97,7 @@ export async function respond(
     collectLimit: JSON_BUFFER_LIMIT,
     idleTimeoutMs: options.streamIdleMs,
     errorEvent: (name, message) => provider.streamErrorEvent(name, message, ctx.endpoint.name),
+    jsonArrayErrorTail: provider.jsonArrayErrorTail,
     abortUpstream: () => control.abort(),
     startedAt: ctx.startedAt,
     resumer: sse && !target.translation ? resumer : undefined,

@@ -1,0 +1,69 @@
+/** Cost from usage by hand: 5-minute and 1-hour cache writes priced apart, cache reads, overrides. */
+import { describe, expect, it } from "vitest";
+import { DEFAULT_PRICING, costOf } from "../src/index.js";
+import { emptyUsage, readAnthropicUsage } from "../src/stream/usage.js";
+
+describe("costOf", () => {
+  it("prices Anthropic's 1-hour writes at the 1-hour rate, read from cache_creation (whole message)", () => {
+    // https://docs.claude.com/en/docs/build-with-claude/prompt-caching (usage.cache_creation)
+    const usage = emptyUsage();
+    readAnthropicUsage(
+      {
+        type: "message",
+        usage: {
+          input_tokens: 10,
+          cache_creation_input_tokens: 400,
+          cache_read_input_tokens: 1000,
+          cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 300 },
+          output_tokens: 20,
+        },
+      },
+      usage,
+    );
+    expect(usage).toMatchObject({ cacheWriteTokens: 400, cacheWrite1hTokens: 300 });
+    // claude-opus-4-6: $5 in, $6.25 5m write, $10 1h write, $0.50 read, $25 out.
+    const hand = (10 * 5 + 100 * 6.25 + 300 * 10 + 1000 * 0.5 + 20 * 25) / 1e6;
+    expect(costOf(DEFAULT_PRICING, "claude-opus-4-6", usage)).toBeCloseTo(hand, 15);
+  });
+
+  it("keeps the 1-hour split across a stream whose message_delta repeats totals without it", () => {
+    const usage = emptyUsage();
+    readAnthropicUsage(
+      {
+        type: "message_start",
+        message: {
+          usage: {
+            input_tokens: 5,
+            cache_creation_input_tokens: 200,
+            cache_read_input_tokens: 0,
+            cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 200 },
+            output_tokens: 1,
+          },
+        },
+      },
+      usage,
+    );
+    readAnthropicUsage(
+      {
+        type: "message_delta",
+        usage: { input_tokens: 5, cache_creation_input_tokens: 200, output_tokens: 40 },
+      },
+      usage,
+    );
+    // claude-haiku-4-5: $1 in, $2 1h write, $5 out.
+    expect(costOf(DEFAULT_PRICING, "claude-haiku-4-5", usage)).toBeCloseTo(
+      (5 * 1 + 200 * 2 + 40 * 5) / 1e6,
+      15,
+    );
+  });
+
+  it("prices Opus 4.1 at the old Opus rate and Opus 4.5 at the new one; an override wins", () => {
+    const usage = { ...emptyUsage(), inputTokens: 1_000_000 };
+    expect(costOf(DEFAULT_PRICING, "claude-opus-4-1-20250805", usage)).toBe(15);
+    expect(costOf(DEFAULT_PRICING, "claude-opus-4-5-20251101", usage)).toBe(5);
+    expect(
+      costOf({ ...DEFAULT_PRICING, "claude-opus-4-5": { input: 1, output: 1 } }, "claude-opus-4-5", usage),
+    ).toBe(1);
+    expect(costOf(DEFAULT_PRICING, "unpriced-model", usage)).toBe(0);
+  });
+});
