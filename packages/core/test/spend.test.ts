@@ -367,7 +367,7 @@ describe("count_tokens near the cap", () => {
     expect(fake.stats().counts[countPath]).toBe(1);
     expect(fake.stats().counts["/anthropic/v1/messages"]).toBe(2);
     // The counting request carries only the fields count_tokens accepts.
-    const counted = JSON.parse(fake.records.find((r) => r.path === countPath)!.body) as Record<
+    const counted = JSON.parse(fake.records.find((r) => r.path === countPath)!.body!) as Record<
       string,
       unknown
     >;
@@ -389,7 +389,7 @@ describe("count_tokens near the cap", () => {
     await gemini.text();
     expect(fake.stats().counts[countPath]).toBe(1);
     expect(fake.stats().counts[geminiCount]).toBe(1);
-    const geminiBody = JSON.parse(fake.records.find((r) => r.path === geminiCount)!.body) as {
+    const geminiBody = JSON.parse(fake.records.find((r) => r.path === geminiCount)!.body!) as {
       generateContentRequest: { model: string; contents: unknown[] };
     };
     expect(geminiBody.generateContentRequest.model).toBe("models/gemini-2.5-flash");
