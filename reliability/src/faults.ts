@@ -37,8 +37,8 @@ export const FAULT_MODES: FaultMode[] = [
   { name: "reset after 1 event", header: "reset-after=1", fails: always },
   { name: "stall after 1 event", header: "stall-after=1", fails: always },
   { name: "slow drip (60 ms/event, under the idle timeout)", header: "drip=60", fails: never },
-  // Only SSE has an idle timeout; a JSON answer or JSON-array stream that drips is slow, not broken.
-  { name: "slow drip (600 ms/event, over the idle timeout)", header: "drip=600", fails: sse },
+  // Every stream (SSE or JSON array) has an idle timeout; a JSON answer that drips is slow, not broken.
+  { name: "slow drip (600 ms/event, over the idle timeout)", header: "drip=600", fails: streamed },
   { name: "truncated JSON", header: "truncated-json", fails: notStreamed },
   { name: "wrong content type (text/html 200)", header: "wrong-content-type", fails: always },
   { name: "headers delayed 100 ms (under headersMs)", header: "delay-headers=100", fails: never },

@@ -38,8 +38,8 @@ export const gemini: ProviderSpec = {
     headers.set("x-goog-api-key", key);
   },
   errorBody: errorJson,
-  jsonArrayErrorTail: (failure, message) =>
-    `,\r\n${errorJson(failure === "stream_stall" ? 504 : 503, failure, message)}\n]`,
+  jsonArrayErrorTail: (failure, message, first) =>
+    `${first ? "" : ",\r\n"}${errorJson(failure === "stream_stall" ? 504 : 503, failure, message)}\n]`,
   streamErrorEvent: (failure, message) =>
     `data: ${errorJson(failure === "stream_stall" ? 504 : 503, failure, message)}\r\n\r\n`,
   // `@google/genai` 3 calls /v1 by default, the REST docs and older SDKs /v1beta: both are served.

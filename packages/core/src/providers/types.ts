@@ -43,8 +43,8 @@ export interface ProviderSpec {
   streamErrorEvent(failure: FailureName, message: string, endpoint: string): string;
   /**
    * For providers that stream a JSON array (Gemini without `alt=sse`): the text that closes the array with
-   * an error element, when a stream breaks between elements.
+   * an error element, when a stream breaks between elements (`first`: no element was sent yet).
    */
-  jsonArrayErrorTail?: (failure: FailureName, message: string) => string;
+  jsonArrayErrorTail?: (failure: FailureName, message: string, first: boolean) => string;
   endpoints: Endpoint[];
 }

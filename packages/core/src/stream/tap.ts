@@ -22,7 +22,7 @@ export interface TapOptions {
   abortUpstream: () => void;
   startedAt: number;
   /** Closes a JSON-array stream with an error element when it breaks between elements (Gemini). */
-  jsonArrayErrorTail?: (failure: FailureName, message: string) => string;
+  jsonArrayErrorTail?: (failure: FailureName, message: string, first: boolean) => string;
   /** Opt-in: splices a continuation in when the stream breaks after content was sent. */
   resumer?: StreamResumer;
 }
@@ -151,8 +151,10 @@ export function tapBody(
               ? `The upstream sent nothing for ${options.idleTimeoutMs} ms; the stream was ended.`
               : "The upstream connection broke mid-stream.";
           if (sse) controller.enqueue(encoder.encode(options.errorEvent(name, message)));
-          else if (options.jsonArrayErrorTail && lastByte === 125 /* } */) {
-            controller.enqueue(encoder.encode(options.jsonArrayErrorTail(name, message)));
+          else if (options.jsonArrayErrorTail && (lastByte === 125 || lastByte === 91)) {
+            /* } or [ */ controller.enqueue(
+              encoder.encode(options.jsonArrayErrorTail(name, message, lastByte === 91)),
+            );
           }
           // Closed, not errored: the client gets a well-formed end (or, mid-element, the bytes so far).
           controller.close();
