@@ -6,16 +6,18 @@ import OpenAI from "openai";
 import { startWranglerDev } from "./local.mjs";
 
 const CLIENT_KEY = "sk-sluice-demo";
+// SLUICE_DEMO_REAL=1 with ANTHROPIC_API_KEY / OPENAI_API_KEY set: the same demo against the real APIs.
+const REAL = process.env.SLUICE_DEMO_REAL === "1";
 // Ask the fake upstream for 12 deltas, 60 ms apart, so streaming is visible.
-const SLOW = { "x-fake-fault": "drip=60", "x-fake-events": "12" };
+const SLOW = REAL ? undefined : { "x-fake-fault": "drip=60", "x-fake-events": "12" };
 const write = (text) => process.stdout.write(text);
 
 const started = Date.now();
-const fake = await startFakeUpstream();
+const fake = REAL ? undefined : await startFakeUpstream();
 let dev;
 const stop = async () => {
   await dev?.stop();
-  await fake.close();
+  await fake?.close();
 };
 process.once("SIGINT", () => stop().then(() => process.exit(130)));
 
@@ -23,14 +25,11 @@ try {
   write("Starting the fake upstream and wrangler dev (workerd, local Durable Objects, KV, R2)… ");
   dev = await startWranglerDev({
     secrets: {
-      ANTHROPIC_API_KEY: FAKE_KEYS.anthropic,
-      OPENAI_API_KEY: FAKE_KEYS.openai,
+      ANTHROPIC_API_KEY: REAL ? process.env.ANTHROPIC_API_KEY : FAKE_KEYS.anthropic,
+      OPENAI_API_KEY: REAL ? process.env.OPENAI_API_KEY : FAKE_KEYS.openai,
       SLUICE_KEYS: CLIENT_KEY,
     },
-    vars: {
-      ANTHROPIC_BASE_URL: fake.baseUrls.anthropic,
-      OPENAI_BASE_URL: fake.baseUrls.openai,
-    },
+    vars: REAL ? {} : { ANTHROPIC_BASE_URL: fake.baseUrls.anthropic, OPENAI_BASE_URL: fake.baseUrls.openai },
   });
   write(`ready at ${dev.url} in ${Date.now() - started} ms\n\n`);
 
@@ -94,9 +93,9 @@ try {
   write("\n\n");
 
   console.table(summary);
-  const forwarded = fake.records.filter((r) => r.completed).length;
+  const forwarded = fake ? fake.records.filter((r) => r.completed).length : summary.length;
   console.log(
-    `${forwarded} calls forwarded by the Worker to the fake upstream with the operator's keys; ` +
+    `${forwarded} calls forwarded by the Worker to ${fake ? "the fake upstream" : "the real APIs"} with the operator's keys; ` +
       `the clients only ever held "${CLIENT_KEY}". Total ${Date.now() - started} ms.`,
   );
 } catch (error) {
