@@ -32,3 +32,5 @@ export { estimateInputTokens, maxOutputTokens } from "./spend/estimate.js";
 export { countInputTokens } from "./spend/count-tokens.js";
 export { ADMIN_SECRET } from "./admin/guard.js";
 export type { AdminOptions } from "./admin/index.js";
+export { SseReader } from "./stream/sse-reader.js";
+export { metricPoint } from "./middleware/metrics.js";
