@@ -1,7 +1,7 @@
 // Minified + gzipped sizes: @sluice/core alone, and each example's deployable bundle, built the way that
 // platform builds it (wrangler's dry run for Workers; esbuild with the platform's modules external elsewhere).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";

@@ -33,7 +33,7 @@ function worker(name, module, bindings, extra = "") {
 );`;
 }
 
-export function workerdConfig({ dir, ports, env, mode }) {
+export function workerdConfig({ dir, ports, env }) {
   const text = (name, value) => `(name = ${str(name)}, text = ${str(value)})`;
   const common = [
     text("ANTHROPIC_API_KEY", env.PROVIDER_KEY),

@@ -25,7 +25,6 @@ const never = () => false;
 /** The fake applies stream faults to streamed replies only, and JSON faults to JSON replies only. */
 const streamed = (r: RouteCase) => r.stream;
 const notStreamed = (r: RouteCase) => !r.stream;
-const sse = (r: RouteCase) => r.sse;
 export const FAULT_MODES: FaultMode[] = [
   ...statuses.map((s) => ({ name: `status ${s}`, header: `status=${s}`, fails: always })),
   ...statuses.map((s) => ({

@@ -12,7 +12,10 @@ export function teamModelPolicy(allowed: Record<string, string[]>): Middleware {
     const team = ctx.request.headers.get("x-team") ?? "default";
     const models = allowed[team];
     if (models && !models.includes(ctx.model)) {
-      throw new GatewayError("forbidden", `Team "${team}" may not use ${ctx.model}; allowed: ${models.join(", ")}.`);
+      throw new GatewayError(
+        "forbidden",
+        `Team "${team}" may not use ${ctx.model}; allowed: ${models.join(", ")}.`,
+      );
     }
     const response = await next();
     response.headers.set("x-team", team);

@@ -16,14 +16,19 @@ const fake = real ? undefined : await startFakeUpstream();
 const secrets: Record<string, string | undefined> = real
   ? { ...process.env, SLUICE_KEYS: demoKey }
   : { ANTHROPIC_API_KEY: FAKE_KEYS.anthropic, OPENAI_API_KEY: FAKE_KEYS.openai, SLUICE_KEYS: demoKey };
-const { app, metrics } = createApp({ secrets: { get: (name) => secrets[name] }, baseUrls: fake?.baseUrls ?? {} });
+const { app, metrics } = createApp({
+  secrets: { get: (name) => secrets[name] },
+  baseUrls: fake?.baseUrls ?? {},
+});
 const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
 await new Promise((resolve) => server.once("listening", resolve));
 const gateway = `http://127.0.0.1:${(server.address() as AddressInfo).port}/llm`;
 // The fake provider drips its tokens so you can watch them stream.
 const drip = fake ? { "x-fake-fault": "drip=60", "x-fake-events": "12" } : undefined;
 
-console.log(`Sluice on ${gateway} → ${real ? "the real provider APIs" : `a local fake provider on ${fake?.url}`}\n`);
+console.log(
+  `Sluice on ${gateway} → ${real ? "the real provider APIs" : `a local fake provider on ${fake?.url}`}\n`,
+);
 
 const anthropic = new Anthropic({ apiKey: demoKey, baseURL: `${gateway}/anthropic`, defaultHeaders: drip });
 process.stdout.write("Anthropic (messages.stream): ");

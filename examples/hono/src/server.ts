@@ -11,4 +11,6 @@ const { app } = createApp({
   },
 });
 const port = Number(process.env.PORT ?? 8787);
-serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () => console.log(`listening on http://127.0.0.1:${port}`));
+serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, () =>
+  console.log(`listening on http://127.0.0.1:${port}`),
+);

@@ -14,7 +14,11 @@ let metrics: ReturnType<typeof createApp>["metrics"];
 
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  const secrets: Record<string, string> = { ANTHROPIC_API_KEY: FAKE_KEYS.anthropic, OPENAI_API_KEY: FAKE_KEYS.openai, SLUICE_KEYS: KEY };
+  const secrets: Record<string, string> = {
+    ANTHROPIC_API_KEY: FAKE_KEYS.anthropic,
+    OPENAI_API_KEY: FAKE_KEYS.openai,
+    SLUICE_KEYS: KEY,
+  };
   const created = createApp({ secrets: { get: (name) => secrets[name] }, baseUrls: fake.baseUrls });
   metrics = created.metrics;
   server = serve({ fetch: created.app.fetch, port: 0, hostname: "127.0.0.1" });
@@ -52,16 +56,36 @@ describe("Sluice mounted in an existing Hono app", () => {
   });
 
   it("runs the app's own Sluice middleware (team model policy) after auth", async () => {
-    const body = JSON.stringify({ model: "claude-opus-4-1", max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
-    const headers = { "content-type": "application/json", "x-api-key": KEY, "anthropic-version": "2023-06-01" };
-    const refused = await fetch(`${base}/llm/anthropic/v1/messages`, { method: "POST", body, headers: { ...headers, "x-team": "interns" } });
+    const body = JSON.stringify({
+      model: "claude-opus-4-1",
+      max_tokens: 5,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    const headers = {
+      "content-type": "application/json",
+      "x-api-key": KEY,
+      "anthropic-version": "2023-06-01",
+    };
+    const refused = await fetch(`${base}/llm/anthropic/v1/messages`, {
+      method: "POST",
+      body,
+      headers: { ...headers, "x-team": "interns" },
+    });
     expect(refused.status).toBe(403);
     expect((await refused.json()).error.message).toContain('Team "interns" may not use claude-opus-4-1');
-    const allowed = await fetch(`${base}/llm/anthropic/v1/messages`, { method: "POST", body, headers: { ...headers, "x-team": "research" } });
+    const allowed = await fetch(`${base}/llm/anthropic/v1/messages`, {
+      method: "POST",
+      body,
+      headers: { ...headers, "x-team": "research" },
+    });
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get("x-team")).toBe("research");
     // Without a key the policy never runs: auth answers first, in Anthropic's shape.
-    const anonymous = await fetch(`${base}/llm/anthropic/v1/messages`, { method: "POST", body, headers: { "content-type": "application/json" } });
+    const anonymous = await fetch(`${base}/llm/anthropic/v1/messages`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json" },
+    });
     expect(anonymous.status).toBe(401);
   });
 
