@@ -1,8 +1,11 @@
 import { createGateway, type SecretsPort } from "@sluice/core";
 import { type EnvLike, envSecrets, optionsFromEnv } from "./env.ts";
+import { staticAndManagedKeys } from "./keys.ts";
 import { kvCache } from "./kv-cache.ts";
+import { kvKeyStore } from "./kv-keys.ts";
 import { kvRateLimitStore } from "./kv-rate-limit.ts";
-import type { KvLike } from "./kv-types.ts";
+import type { KvLike, KvSpendLike } from "./kv-types.ts";
+import { kvUsageStore } from "./kv-usage.ts";
 import { logMetrics } from "./log-metrics.ts";
 
 type CoreOptions = Parameters<typeof createGateway>[0];
@@ -12,8 +15,22 @@ export interface DenoHandlerOptions extends Omit<CoreOptions, "secrets"> {
   secrets?: SecretsPort;
   /** Where `*_BASE_URL`, `SLUICE_RATE_LIMIT` and `SLUICE_CACHE_TTL` are read from. Default `Deno.env`. */
   env?: EnvLike;
-  /** A Deno KV handle; with it, rate limits and the response cache live in KV (unless `stores` says otherwise). */
-  kv?: KvLike;
+  /**
+   * A Deno KV handle; with it, rate limits, the response cache, managed client keys and usage counters live in
+   * KV (unless `stores` or `keys` say otherwise).
+   */
+  kv?: KvLike & KvSpendLike;
+  /**
+   * With `kv`: client keys managed through the admin API (`/_sluice/keys`, locked by the `SLUICE_ADMIN_KEY`
+   * secret) are kept in KV and accepted next to the static `SLUICE_KEYS`. Default `true`; ignored when `keys`
+   * is given.
+   */
+  managedKeys?: boolean;
+  /**
+   * With `kv`: per-key, per-day token and cost counters in KV for `GET /_sluice/usage`, one atomic commit per
+   * call after its response. Default `true`; ignored when `stores.usage` is given.
+   */
+  usageCounters?: boolean;
 }
 
 /** A `Deno.serve` handler that can also wait for the work it left running after responses. */
@@ -33,7 +50,8 @@ function denoEnv(): EnvLike | undefined {
  * Builds Sluice for `Deno.serve` / `deno serve`. Deno.serve has no `waitUntil`, and Deno Deploy offers none
  * either (it runs a plain Deno process and stops it once traffic stops), so work that outlives a response
  * (metrics, cache writes) is kept here: it keeps running on the event loop, and `drain()` awaits it before a
- * shutdown. Explicit options win over the environment.
+ * shutdown. Explicit options win over the environment. With `kv`, managed keys, budgets, usage counters and the
+ * admin API work too (the admin API stays shut until the `SLUICE_ADMIN_KEY` secret is set).
  *
  * @example
  * const kv = await Deno.openKv();
@@ -41,17 +59,27 @@ function denoEnv(): EnvLike | undefined {
  * Deno.serve(handler);
  */
 export function createHandler(options: DenoHandlerOptions = {}): DenoHandler {
-  const { env: envOption, kv, secrets, ...rest } = options;
+  const {
+    env: envOption,
+    kv,
+    secrets: secretsOption,
+    managedKeys = true,
+    usageCounters = true,
+    ...rest
+  } = options;
   const env = envOption ?? denoEnv() ?? { get: () => undefined };
   const fromEnv = optionsFromEnv(env);
+  const secrets = secretsOption ?? envSecrets(env);
   const gateway = createGateway({
     ...rest,
-    secrets: secrets ?? envSecrets(env),
+    secrets,
+    keys: rest.keys ?? (kv && managedKeys ? staticAndManagedKeys(secrets, kvKeyStore(kv)) : undefined),
     providers: { ...fromEnv.providers, ...rest.providers },
     rateLimit: rest.rateLimit ?? fromEnv.rateLimit,
     cache: rest.cache ?? (fromEnv.cacheTtlSeconds ? { ttlSeconds: fromEnv.cacheTtlSeconds } : false),
     stores: {
       ...(kv ? { rateLimit: kvRateLimitStore(kv), cache: kvCache(kv) } : {}),
+      ...(kv && usageCounters ? { usage: kvUsageStore(kv) } : {}),
       ...rest.stores,
     },
     metrics: rest.metrics ?? logMetrics(),

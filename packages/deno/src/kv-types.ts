@@ -26,3 +26,30 @@ export interface KvLike {
   delete(key: KvKey): Promise<void>;
   atomic(): KvAtomicLike;
 }
+
+/** One entry of a `list()` scan (Deno's key parts also admit symbols, hence `unknown`). */
+export interface KvEntryLike<T> {
+  key: readonly unknown[];
+  value: T;
+  versionstamp: string;
+}
+
+/** An atomic operation with the mutations the key and usage stores need (`Deno.AtomicOperation` fits). */
+export interface KvMutationsLike {
+  check(...checks: { key: KvKey; versionstamp: string | null }[]): KvMutationsLike;
+  set(key: KvKey, value: unknown): KvMutationsLike;
+  delete(key: KvKey): KvMutationsLike;
+  /** Adds `n` to a `Deno.KvU64` (0 when absent), inside the commit: no read, no lost update. */
+  sum(key: KvKey, n: bigint): KvMutationsLike;
+  commit(): Promise<{ ok: boolean }>;
+}
+
+/** The slice of `Deno.Kv` the key store and the usage store use. `Deno.Kv` satisfies it. */
+export interface KvSpendLike {
+  get<T = unknown>(key: KvKey): Promise<KvEntryMaybeLike<T>>;
+  getMany<T extends readonly unknown[]>(
+    keys: readonly [...{ [K in keyof T]: KvKey }],
+  ): Promise<{ [K in keyof T]: KvEntryMaybeLike<T[K]> }>;
+  list<T = unknown>(selector: { prefix: KvKey }): AsyncIterable<KvEntryLike<T>>;
+  atomic(): KvMutationsLike;
+}

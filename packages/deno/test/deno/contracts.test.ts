@@ -2,11 +2,21 @@
 import {
   cacheContract,
   type ContractCase,
+  keyStoreContract,
   metricsContract,
   rateLimitContract,
   secretsContract,
+  usageStoreContract,
 } from "@sluice/core/testing";
-import { envSecrets, kvCache, kvRateLimitStore, logMetrics, parseMetricLines } from "../../src/mod.ts";
+import {
+  envSecrets,
+  kvCache,
+  kvKeyStore,
+  kvRateLimitStore,
+  kvUsageStore,
+  logMetrics,
+  parseMetricLines,
+} from "../../src/mod.ts";
 
 const kv: Deno.Kv = await Deno.openKv(":memory:");
 // A fresh store per case, all on the same real KV database.
@@ -18,6 +28,10 @@ register(rateLimitContract(() => kvRateLimitStore(kv)));
 // Past the documented bound: 128 simultaneous takes, the default attempt limit, on one bucket of 32.
 register(rateLimitContract(() => kvRateLimitStore(kv), { concurrency: 128 }).slice(1, 2));
 register(cacheContract(() => kvCache(kv), { ttlSeconds: 1 }));
+register(keyStoreContract(() => kvKeyStore(kv)));
+register(usageStoreContract(() => kvUsageStore(kv)));
+// 200 adds in flight at once on one key and day: sums commit without checks, so none may be lost or retried.
+register(usageStoreContract(() => kvUsageStore(kv), { concurrency: 200 }).slice(1, 2));
 register(
   metricsContract({
     make() {
