@@ -3,15 +3,19 @@ import {
   createGateway,
   type Gateway,
   type GatewayOptions,
+  type KeyStore,
   type MetricsSink,
   type ObjectStore,
   type PricingTable,
   type RateLimitStore,
   type SecretsPort,
+  staticKeys,
+  type UsageStore,
 } from "@sluice/core";
 import { ensureAbortController, ensureRequestSignal } from "./abort.js";
 import { type BackendOptions, backendFetch } from "./backends.js";
 import { coreCacheStore } from "./cache.js";
+import { kvKeyStore, kvStoreLinked } from "./kv-keys.js";
 import { loggerMetrics } from "./metrics.js";
 import { edgeRateLimitStore } from "./rate-limit.js";
 import { fastlySecrets } from "./secrets.js";
@@ -21,6 +25,11 @@ export interface Stores {
   rateLimit?: RateLimitStore;
   cache?: CachePort;
   objects?: ObjectStore;
+  /**
+   * Per-key, per-day usage counters for `GET /_sluice/usage`. Fastly has no native store that can add
+   * atomically (see the README): pass a strongly consistent one reached through a backend.
+   */
+  usage?: UsageStore;
 }
 
 /** What a `stores` factory gets: the secrets (for a store's own token) and the Config Store settings. */
@@ -46,6 +55,13 @@ export interface FastlyHandlerOptions extends Omit<GatewayOptions, "secrets" | "
    */
   stores?: Stores | ((setup: FastlySetup) => Stores | Promise<Stores>);
   pricing?: PricingTable;
+  /**
+   * KV Store with managed client keys (the admin API under `/_sluice/keys`, locked by the
+   * `SLUICE_ADMIN_KEY` secret). Default "sluice_keys", used only when the service has a KV Store of that
+   * name; a name given here must be linked. Keys in `SLUICE_KEYS` keep working beside it. `false`: only
+   * `SLUICE_KEYS`. A `keys` option, when given, replaces all of this.
+   */
+  keyStore?: string | false;
 }
 
 /** A Fastly FetchEvent, as far as the handler uses it. */
@@ -62,6 +78,7 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
     logEndpoint,
     stores,
     metrics,
+    keyStore,
     ...gatewayOptions
   } = options;
   const settings = configStore === false ? EMPTY_SETTINGS : readSettings(configStore);
@@ -80,6 +97,10 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
   if (merged.rateLimit && !chosen.rateLimit) chosen.rateLimit = edgeRateLimitStore();
   if (merged.cache && !chosen.cache) chosen.cache = coreCacheStore();
   merged.stores = chosen;
+  if (gatewayOptions.keys === undefined) {
+    const managed = managedKeys(keyStore, secrets);
+    if (managed) merged.keys = managed;
+  }
 
   const sinks: MetricsSink[] = metrics ? (Array.isArray(metrics) ? [...metrics] : [metrics]) : [];
   const endpoint = settings.logEndpoint ?? logEndpoint;
@@ -91,6 +112,22 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
     providers: { ...backends?.providers, ...settings.backends },
   });
   return createGateway(merged);
+}
+
+/**
+ * The KV-backed key store (when linked, or named) with `SLUICE_KEYS` as a fallback for lookups, so
+ * linking the store never locks out the static keys already handed out.
+ */
+function managedKeys(keyStore: string | false | undefined, secrets: SecretsPort): KeyStore | undefined {
+  if (keyStore === false) return undefined;
+  const name = keyStore ?? "sluice_keys";
+  if (!kvStoreLinked(name)) {
+    if (keyStore === undefined) return undefined;
+    throw new Error(`KV Store "${name}" is not linked to this Fastly service.`);
+  }
+  const managed = kvKeyStore(name);
+  const fallback = staticKeys(secrets);
+  return { ...managed, lookup: async (hash) => (await managed.lookup(hash)) ?? fallback.lookup(hash) };
 }
 
 /**

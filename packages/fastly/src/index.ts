@@ -1,4 +1,4 @@
-/** @module Sluice on Fastly Compute: fetch-event handler, Secret/Config Store, backends, ERL, Core Cache, log metrics. */
+/** @module Sluice on Fastly Compute: fetch-event handler, Secret/Config Store, backends, ERL, Core Cache, KV Store keys, log metrics. */
 export {
   createHandler,
   serve,
@@ -19,6 +19,7 @@ export { readSettings, SETTING_KEYS, type FastlySettings } from "./settings.js";
 export { edgeRateLimitStore, planFor, type EdgeRateLimitOptions, type ErlPlan } from "./rate-limit.js";
 export { coreCacheStore, type CoreCacheOptions } from "./cache.js";
 export { loggerMetrics } from "./metrics.js";
+export { kvKeyStore, kvStoreLinked, type KvKeyStoreOptions, type ManagedKeyStore } from "./kv-keys.js";
 export {
   ensureAbortController,
   ensureRequestSignal,

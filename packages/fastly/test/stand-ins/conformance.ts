@@ -7,6 +7,7 @@ import type * as FastlyBackend from "fastly:backend";
 import type * as FastlyCache from "fastly:cache";
 import type * as FastlyConfig from "fastly:config-store";
 import type * as FastlyErl from "fastly:edge-rate-limiter";
+import type * as FastlyKv from "fastly:kv-store";
 import type * as FastlyLogger from "fastly:logger";
 import type * as FastlySecrets from "fastly:secret-store";
 import { Backend } from "./backend.js";
@@ -14,6 +15,7 @@ import { CoreCache } from "./cache.js";
 import { ConfigStore } from "./config-store.js";
 import { EdgeRateLimiter, PenaltyBox, RateCounter } from "./edge-rate-limiter.js";
 import { fastlyFetch } from "./fetch.js";
+import { KVStore } from "./kv-store.js";
 import { Logger } from "./logger.js";
 import { SecretStore } from "./secret-store.js";
 
@@ -25,6 +27,7 @@ export const conformance: {
   rateCounter: typeof FastlyErl.RateCounter;
   penaltyBox: typeof FastlyErl.PenaltyBox;
   edgeRateLimiter: new (r: RateCounter, p: PenaltyBox) => FastlyErl.EdgeRateLimiter;
+  kvStore: typeof FastlyKv.KVStore;
   logger: typeof FastlyLogger.Logger;
   secretStore: typeof FastlySecrets.SecretStore;
   fetch: typeof fetch;
@@ -36,6 +39,7 @@ export const conformance: {
   rateCounter: RateCounter,
   penaltyBox: PenaltyBox,
   edgeRateLimiter: EdgeRateLimiter,
+  kvStore: KVStore,
   logger: Logger,
   secretStore: SecretStore,
   fetch: fastlyFetch,
