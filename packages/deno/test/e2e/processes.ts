@@ -62,3 +62,57 @@ export function start(
     });
   });
 }
+
+export interface Stack {
+  fake: Child;
+  deno: Child;
+  fakeUrl: string;
+  gatewayUrl: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The fake upstream and `examples/deno-deploy/main.ts` under `deno serve` (real Deno, real Deno KV in memory),
+ * with the example's environment pointed at the fake and `env` on top.
+ */
+export async function startStack(
+  env: Record<string, string>,
+  fakeKeys: Record<string, string>,
+): Promise<Stack> {
+  const started = await start(process.execPath, [FAKE_CLI, "--port", "0"], { ready: /^(\{.*\})\n/m });
+  const fake = started.child;
+  const { url, baseUrls } = JSON.parse(started.match[1]!) as {
+    url: string;
+    baseUrls: Record<string, string>;
+  };
+  const served = await start(
+    DENO,
+    ["serve", "--host", "127.0.0.1", "--port", "0", "--allow-net", "--allow-env", "main.ts"],
+    {
+      cwd: EXAMPLE_DIR,
+      ready: /Listening on (http:\/\/127\.0\.0\.1:\d+)/,
+      env: {
+        SLUICE_KV_PATH: ":memory:",
+        ANTHROPIC_API_KEY: fakeKeys.anthropic!,
+        OPENAI_API_KEY: fakeKeys.openai!,
+        ANTHROPIC_BASE_URL: baseUrls.anthropic!,
+        OPENAI_BASE_URL: baseUrls.openai!,
+        ...env,
+      },
+    },
+  ).catch(async (error) => {
+    await fake.stop();
+    throw error;
+  });
+  const deno = served.child;
+  return {
+    fake,
+    deno,
+    fakeUrl: url,
+    gatewayUrl: served.match[1]!,
+    async stop() {
+      await deno.stop();
+      await fake.stop();
+    },
+  };
+}
