@@ -12,6 +12,7 @@ import { metrics } from "./middleware/metrics.js";
 import { modelRouting } from "./middleware/model-routing.js";
 import { DEFAULT_PRICING } from "./middleware/pricing.js";
 import { rateLimit } from "./middleware/rate-limit.js";
+import { leasedRateLimitStore } from "./middleware/rate-limit-lease.js";
 import { recover } from "./middleware/recover.js";
 import { responseCache } from "./middleware/response-cache.js";
 import { type GatewayOptions, resolveOptions } from "./options.js";
@@ -63,8 +64,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (options.cors) chain.push(cors(options.cors));
   chain.push(recover);
   chain.push(auth({ keys, byok: resolved.byok }), readBody(resolved.maxBodyBytes));
-  if (stores.rateLimit)
-    chain.push(rateLimit({ store: stores.rateLimit, limit: rule, failOpen: resolved.failOpen }));
+  if (stores.rateLimit) {
+    const store = options.rateLimitLease
+      ? leasedRateLimitStore(stores.rateLimit, options.rateLimitLease)
+      : stores.rateLimit;
+    chain.push(rateLimit({ store, limit: rule, failOpen: resolved.failOpen }));
+  }
   if (options.models) chain.push(modelRouting(options.models));
   chain.push(...(options.middleware ?? []));
   if (options.cache && stores.cache) {

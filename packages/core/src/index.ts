@@ -34,3 +34,4 @@ export { ADMIN_SECRET } from "./admin/guard.js";
 export type { AdminOptions } from "./admin/index.js";
 export { SseReader } from "./stream/sse-reader.js";
 export { metricPoint } from "./middleware/metrics.js";
+export { leasedRateLimitStore, type LeaseOptions } from "./middleware/rate-limit-lease.js";

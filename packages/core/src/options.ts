@@ -11,6 +11,7 @@ import type { PricingTable } from "./middleware/pricing.js";
 import type { BudgetOptions } from "./spend/budget.js";
 import type { SecretsPort } from "./ports/secrets.js";
 import type { ModelRoutingOptions } from "./middleware/model-routing.js";
+import type { LeaseOptions } from "./middleware/rate-limit-lease.js";
 import type { Endpoint, ProviderName } from "./providers/types.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./upstream/breaker.js";
 import type { FallbackTarget } from "./upstream/targets.js";
@@ -60,6 +61,11 @@ export interface GatewayOptions {
    * The state ports. `rateLimit` also keeps token budgets and the circuit breaker; `usage` keeps per-key,
    * per-day counters for `GET /_sluice/usage`.
    */
+  /**
+   * Opt-in token leasing for the rate limiter: each isolate takes `size` tokens at once and admits from them
+   * locally, skipping most store round trips. Never over-admits; may briefly under-admit across isolates.
+   */
+  rateLimitLease?: LeaseOptions | false;
   stores?: { rateLimit?: RateLimitStore; cache?: CachePort; objects?: ObjectStore; usage?: UsageStore };
   /**
    * The admin API under `/_sluice/keys` and `/_sluice/usage`, locked by the `SLUICE_ADMIN_KEY` secret.
