@@ -3,6 +3,8 @@
  * @module Sluice on Fastly Compute. Provider keys and SLUICE_KEYS come from the `sluice_secrets` Secret
  * Store; base URLs, the rate limit, the cache and the log endpoint from the `sluice_config` Config Store.
  * Each provider's requests go through the static backend of the same name declared in fastly.toml.
+ * Managed client keys live in the `sluice_keys` KV Store (found by itself; admin API behind the
+ * SLUICE_ADMIN_KEY secret). Budgets and usage counters need Upstash: see the package README.
  */
 import { createHandler } from "@sluice/fastly";
 

@@ -169,6 +169,17 @@ describe("the handler with managed keys", () => {
     expect(fastlyState.kvStores.get("sluice_keys")!.size).toBe(0);
   });
 
+  test("a budgeted key on Edge Rate Limiting is refused with 503 state_unavailable, not let through", async () => {
+    linkKvStore("sluice_keys");
+    const handle = setup({ rateLimit: "60/60s" }); // ERL: cannot hold a day-long bucket
+    const created = await admin(handle, "POST", "/_sluice/keys", { budget: { tokens: 1000, window: "day" } });
+    const { key } = JSON.parse(created.text) as { key: string };
+    const answer = await anthropic(handle, key);
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get(FAILURE_HEADER)).toBe("state_unavailable");
+    expect(fake.records).toHaveLength(0);
+  });
+
   test("end to end: create with a budget, spend it to 429 budget_exceeded, revoke, 401", async () => {
     const entries = linkKvStore("sluice_keys");
     // Budgets need a strongly consistent bucket; Fastly has none natively (ERL forgets after 60 s and

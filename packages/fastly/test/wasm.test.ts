@@ -73,13 +73,19 @@ test("the same build fails on an API Fastly does not have (so the check above ca
   await expect(compile(bad, join(dir, "bad.wasm"))).rejects.toThrow(/No matching export in "fastly:cache"/);
 });
 
-test("fastly.toml declares a production and a local backend for every provider", async () => {
+test("fastly.toml declares a production and a local backend for every provider, and the stores", async () => {
   const toml = await readFile(join(here, "../../../examples/fastly-compute/fastly.toml"), "utf8");
   for (const provider of ["anthropic", "openai", "gemini", "groq", "cerebras"]) {
     expect(toml).toContain(`[setup.backends.${provider}]`);
     expect(toml).toContain(`[local_server.backends.${provider}]`);
     expect(toml).toContain(`${provider}_base_url = `);
   }
-  for (const store of ["setup.secret_stores.sluice_secrets", "setup.config_stores.sluice_config"])
+  for (const store of [
+    "setup.secret_stores.sluice_secrets",
+    "setup.config_stores.sluice_config",
+    "setup.kv_stores.sluice_keys",
+    "setup.secret_stores.sluice_secrets.entries.SLUICE_ADMIN_KEY",
+    "[local_server.kv_stores.sluice_keys]",
+  ])
     expect(toml).toContain(`[${store}]`);
 });
