@@ -10,6 +10,9 @@ export const TEST_CLIENT_KEYS = [
   "sk-sluice-test-burst",
 ];
 
+// Unlocks the admin API (/_sluice/keys, /_sluice/usage) in the test Worker.
+export const TEST_ADMIN_KEY = "sk-sluice-admin-test-do-not-leak";
+
 export default defineConfig({
   plugins: [
     cloudflareTest(({ inject }) => {
@@ -24,6 +27,7 @@ export default defineConfig({
             OPENAI_API_KEY: keys.openai,
             GEMINI_API_KEY: keys.gemini,
             SLUICE_KEYS: TEST_CLIENT_KEYS.join(","),
+            SLUICE_ADMIN_KEY: TEST_ADMIN_KEY,
             SLUICE_RATE_LIMIT: "3/600s",
             R2_ACCESS_KEY_ID: "test-access-key-id",
             R2_SECRET_ACCESS_KEY: "test-secret-access-key-do-not-leak",

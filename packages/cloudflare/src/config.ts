@@ -25,6 +25,10 @@ import { rateLimitBindingStore } from "./rate-limit/binding.js";
 import { type DurableObjectRateLimitOptions, durableObjectRateLimitStore } from "./rate-limit/store.js";
 import type { SluiceRateLimiter } from "./rate-limit/durable-object.js";
 import { envSecrets } from "./secrets.js";
+import type { SluiceKeys } from "./keys/durable-object.js";
+import { durableObjectKeyStore, type ManagedKeyStore, withStaticKeys } from "./keys/store.js";
+import type { SluiceUsage } from "./usage/durable-object.js";
+import { durableObjectUsageStore } from "./usage/store.js";
 
 /**
  * Everything `createWorker` reads from `env` under the default binding names, all optional. Handy as the
@@ -38,6 +42,8 @@ export interface SluiceEnv {
   GROQ_API_KEY?: string;
   CEREBRAS_API_KEY?: string;
   SLUICE_KEYS?: string;
+  /** Unlocks the admin API (`/_sluice/keys`, `/_sluice/usage`). */
+  SLUICE_ADMIN_KEY?: string;
   R2_ACCESS_KEY_ID?: string;
   R2_SECRET_ACCESS_KEY?: string;
   /** Settings (`vars`). */
@@ -52,6 +58,8 @@ export interface SluiceEnv {
   /** Bindings. */
   RATE_LIMITER?: DurableObjectNamespace<SluiceRateLimiter>;
   SESSIONS?: DurableObjectNamespace<SluiceSessions>;
+  KEYS?: DurableObjectNamespace<SluiceKeys>;
+  USAGE?: DurableObjectNamespace<SluiceUsage>;
   AI?: Ai;
   RATE_LIMIT?: RateLimit;
   CACHE?: KVNamespace;
@@ -75,6 +83,10 @@ export interface BindingNames {
   sessions: string;
   /** Workers AI binding (`@cf/…` models on the OpenAI route). Default "AI". */
   ai: string;
+  /** Durable Object namespace of `SluiceKeys` (managed client keys, admin API). Default "KEYS". */
+  keys: string;
+  /** Durable Object namespace of `SluiceUsage` (per-key daily usage counters). Default "USAGE". */
+  usage: string;
 }
 
 export const DEFAULT_BINDINGS: BindingNames = {
@@ -85,6 +97,8 @@ export const DEFAULT_BINDINGS: BindingNames = {
   metrics: "METRICS",
   sessions: "SESSIONS",
   ai: "AI",
+  keys: "KEYS",
+  usage: "USAGE",
 };
 
 /** Non-secret settings read from `env` (`vars`). Provider base URLs override the real endpoints. */
@@ -114,6 +128,14 @@ export interface CloudflareOptions<E = object> {
   sessions?: SessionOptions | false;
   /** Workers AI on the OpenAI route; on when the `AI` binding exists, `false` turns it off. */
   workersAi?: false;
+  /**
+   * Managed client keys in the `SluiceKeys` Durable Object; on when the `KEYS` binding exists, `false` turns
+   * them off. The `SLUICE_KEYS` secret's keys keep working next to them unless `staticKeys: false`;
+   * `name` picks the object (another name, another key set).
+   */
+  keys?: { staticKeys?: boolean; name?: string } | false;
+  /** Per-key daily usage counters (`GET /_sluice/usage`); on when the `USAGE` binding exists, `false` turns them off. */
+  usage?: false;
   /** Anything else for `createGateway`, fixed or computed from `env`; it wins over what is read from env. */
   gateway?: Partial<GatewayOptions> | ((env: E) => Partial<GatewayOptions>);
 }
@@ -134,6 +156,9 @@ export interface Features {
   requestLog: boolean;
   sessions: boolean;
   workersAi: boolean;
+  /** Managed keys from the `SluiceKeys` Durable Object (and the admin API). */
+  managedKeys: boolean;
+  usage: boolean;
 }
 
 const has = (value: unknown, method: string) =>
@@ -220,6 +245,40 @@ export function gatewayOptionsFromEnv<E extends object>(
     ? r2Objects(bucket, accountId && bucketName ? { presign: { accountId, bucketName, secrets } } : {})
     : undefined;
 
+  const keysNamespace =
+    options.keys === false
+      ? undefined
+      : binding<DurableObjectNamespace<SluiceKeys>>(
+          source,
+          names.keys,
+          "idFromName",
+          "a Durable Object namespace",
+        );
+  let keys: ManagedKeyStore | undefined;
+  if (keysNamespace) {
+    // Budgets and per-key rate limits are buckets with a cost; only the Durable Object store keeps those exactly
+    // (the rate-limiting binding counts calls, not tokens, so a budget there would be silently wrong).
+    if (!namespace)
+      throw new ConfigurationError(
+        `Managed keys (env.${names.keys}) need the ${names.rateLimiter} Durable Object for their budgets and rate limits: add ` +
+          `{ "name": "${names.rateLimiter}", "class_name": "SluiceRateLimiter" } to "durable_objects" in wrangler config ` +
+          `(new_sqlite_classes in a migration) and export { SluiceRateLimiter } from your entry module.`,
+      );
+    const keyOptions = options.keys || {};
+    keys = durableObjectKeyStore(keysNamespace, { name: keyOptions.name });
+    if (keyOptions.staticKeys !== false) keys = withStaticKeys(keys, secrets);
+  }
+  const usageNamespace =
+    options.usage === false
+      ? undefined
+      : binding<DurableObjectNamespace<SluiceUsage>>(
+          source,
+          names.usage,
+          "idFromName",
+          "a Durable Object namespace",
+        );
+  const usage = usageNamespace ? durableObjectUsageStore(usageNamespace) : undefined;
+
   const providers: GatewayOptions["providers"] = {};
   for (const [provider, variable] of Object.entries(BASE_URL_VARS) as [ProviderName, string][]) {
     const baseUrl = setting(source, variable);
@@ -273,10 +332,11 @@ export function gatewayOptionsFromEnv<E extends object>(
     ...(rate ? { rateLimit: rate } : {}),
     ...(cache ? { cache: { ttlSeconds: 300, ...(options.cache || {}) } } : {}),
     ...(metrics ? { metrics } : {}),
+    ...(keys ? { keys } : {}),
     ...extra,
     ...(ai ? { fetch: workersAiFetch(ai, extra.fetch) } : {}),
     middleware: [...middleware, ...(extra.middleware ?? [])],
-    stores: { rateLimit: rateLimitStore, cache, objects, ...extra.stores },
+    stores: { rateLimit: rateLimitStore, cache, objects, ...(usage ? { usage } : {}), ...extra.stores },
   };
 
   let uploads: ((request: Request) => Promise<Response | undefined>) | undefined;
@@ -311,6 +371,8 @@ export function gatewayOptionsFromEnv<E extends object>(
       requestLog: !!logOptions,
       sessions: !!sessionsNamespace,
       workersAi: !!ai,
+      managedKeys: !!keys && gatewayOptions.keys === keys,
+      usage: !!usage && gatewayOptions.stores?.usage === usage,
     },
   };
 }

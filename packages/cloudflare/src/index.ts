@@ -12,6 +12,15 @@ export {
 } from "./config.js";
 export { envSecrets, findSecretsInVars, SECRET_NAMES } from "./secrets.js";
 export { SluiceRateLimiter } from "./rate-limit/durable-object.js";
+export { SluiceKeys } from "./keys/durable-object.js";
+export {
+  durableObjectKeyStore,
+  withStaticKeys,
+  type DurableObjectKeyStoreOptions,
+  type ManagedKeyStore,
+} from "./keys/store.js";
+export { SluiceUsage } from "./usage/durable-object.js";
+export { durableObjectUsageStore } from "./usage/store.js";
 export { durableObjectRateLimitStore, type DurableObjectRateLimitOptions } from "./rate-limit/store.js";
 export {
   rateLimitBindingStore,

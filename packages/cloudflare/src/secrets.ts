@@ -14,6 +14,7 @@ export const SECRET_NAMES = [
   "GROQ_API_KEY",
   "CEREBRAS_API_KEY",
   "SLUICE_KEYS",
+  "SLUICE_ADMIN_KEY",
   "R2_ACCESS_KEY_ID",
   "R2_SECRET_ACCESS_KEY",
 ] as const;

@@ -1,4 +1,5 @@
 // How `env` becomes gateway options: bindings switch features on, wrong ones fail with the fix.
+import { sha256Hex } from "@sluice/core";
 import { memoryMetrics } from "@sluice/core/memory";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
@@ -25,6 +26,8 @@ describe("gatewayOptionsFromEnv", () => {
       requestLog: false,
       sessions: true,
       workersAi: false,
+      managedKeys: true,
+      usage: true,
     });
     expect(options.rateLimit).toBe("3/600s");
     expect(options.providers?.anthropic?.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
@@ -44,6 +47,8 @@ describe("gatewayOptionsFromEnv", () => {
       requestLog: false,
       sessions: false,
       workersAi: false,
+      managedKeys: false,
+      usage: false,
     });
     expect(options.rateLimit).toBeUndefined();
     expect(options.cache).toBeUndefined();
@@ -65,8 +70,37 @@ describe("gatewayOptionsFromEnv", () => {
   });
 
   test("without the Durable Object, the rate-limiting binding is used", () => {
-    const { features } = gatewayOptionsFromEnv({ ...env, RATE_LIMITER: undefined });
+    const { features } = gatewayOptionsFromEnv({ ...env, RATE_LIMITER: undefined, KEYS: undefined });
     expect(features.rateLimit).toBe("rate-limiting-binding");
+  });
+
+  test("managed keys: on with KEYS, off with `false`, and they need the rate-limiter Durable Object", () => {
+    const on = gatewayOptionsFromEnv(env);
+    expect(on.options.keys && typeof on.options.keys.put).toBe("function");
+    expect(on.options.stores?.usage).toBeDefined();
+    const off = gatewayOptionsFromEnv(env, { keys: false, usage: false });
+    expect(off.options.keys).toBeUndefined();
+    expect(off.options.stores?.usage).toBeUndefined();
+    expect(off.features).toMatchObject({ managedKeys: false, usage: false });
+    // The rate-limiting binding counts calls, not tokens: budgets there would be silently wrong.
+    expect(() => gatewayOptionsFromEnv({ ...env, RATE_LIMITER: undefined })).toThrow(
+      /Managed keys \(env\.KEYS\) need the RATE_LIMITER Durable Object/,
+    );
+    expect(() => gatewayOptionsFromEnv({ ...env, KEYS: env.CACHE })).toThrow(
+      /env\.KEYS is set but is not a Durable Object namespace/,
+    );
+    // `gateway.keys` still wins over what is read from env.
+    const mine = gatewayOptionsFromEnv(env, { gateway: { keys: false } });
+    expect(mine.options.keys).toBe(false);
+    expect(mine.features.managedKeys).toBe(false);
+  });
+
+  test("staticKeys: false stops accepting the SLUICE_KEYS secret's keys", async () => {
+    const hash = await sha256Hex("sk-sluice-test-gw");
+    const both = gatewayOptionsFromEnv(env).options.keys;
+    const managedOnly = gatewayOptionsFromEnv(env, { keys: { staticKeys: false } }).options.keys;
+    expect(both && (await both.lookup(hash))).toMatchObject({ hash });
+    expect(managedOnly && (await managedOnly.lookup(hash))).toBeNull();
   });
 
   test("custom binding names, and `false` to turn a present binding's feature off", () => {

@@ -1,10 +1,12 @@
-import type { SluiceRateLimiter, SluiceSessions } from "../src/index.js";
+import type { SluiceKeys, SluiceRateLimiter, SluiceSessions, SluiceUsage } from "../src/index.js";
 
 declare global {
   namespace Cloudflare {
     interface Env {
       RATE_LIMITER: DurableObjectNamespace<SluiceRateLimiter>;
       SESSIONS: DurableObjectNamespace<SluiceSessions>;
+      KEYS: DurableObjectNamespace<SluiceKeys>;
+      USAGE: DurableObjectNamespace<SluiceUsage>;
       CACHE: KVNamespace;
       OBJECTS: R2Bucket;
       RATE_LIMIT: RateLimit;
@@ -15,6 +17,7 @@ declare global {
       R2_SECRET_ACCESS_KEY: string;
       ANTHROPIC_API_KEY: string;
       SLUICE_KEYS: string;
+      SLUICE_ADMIN_KEY: string;
     }
   }
 }
