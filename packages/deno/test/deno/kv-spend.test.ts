@@ -11,11 +11,15 @@ const prefixOf = (label: string) => ["t", `${label}:${n++}`];
 /** The same real KV, counting every read call (get, getMany, list). */
 function counting(db: Deno.Kv): { kv: KvSpendLike; reads: () => number } {
   let reads = 0;
+  const read = <T>(value: T): T => {
+    reads++;
+    return value;
+  };
   return {
     kv: {
-      get: (key) => (reads++, db.get(key)),
-      getMany: (keys) => (reads++, db.getMany(keys as Deno.KvKey[]) as never),
-      list: (selector) => (reads++, db.list(selector)),
+      get: (key) => read(db.get(key)),
+      getMany: (keys) => read(db.getMany(keys as Deno.KvKey[]) as never),
+      list: (selector) => read(db.list(selector)),
       atomic: () => db.atomic(),
     },
     reads: () => reads,
