@@ -1,4 +1,5 @@
 import {
+  ADMIN_SECRET,
   createGateway,
   FAILURE_HEADER,
   type ExecutionContextLike,
@@ -7,15 +8,19 @@ import {
   PROVIDERS,
   type ProviderName,
   type ProviderOptions,
+  staticKeys,
 } from "@sluice/core";
 import { waitUntil as vercelWaitUntil } from "@vercel/functions";
 import { jsonLogSink } from "./log-sink.js";
 import { envSecrets } from "./secrets.js";
 import { type CacheCommands, upstashCache } from "./upstash/cache.js";
+import { type KeyStoreCommands, upstashKeyStore } from "./upstash/keys.js";
 import { type ScriptRunner, upstashRateLimitStore } from "./upstash/rate-limit.js";
+import { type UsageCommands, upstashUsageStore } from "./upstash/usage.js";
+import { withStaticKeys } from "./with-static-keys.js";
 
 /** What the handler needs from an `@upstash/redis` client (a `Redis` instance fits). */
-export type UpstashClient = ScriptRunner & CacheCommands;
+export type UpstashClient = ScriptRunner & CacheCommands & KeyStoreCommands & UsageCommands;
 
 export interface VercelHandlerOptions extends Partial<GatewayOptions> {
   /**
@@ -23,6 +28,13 @@ export interface VercelHandlerOptions extends Partial<GatewayOptions> {
    * rate limiter and the response cache unless `stores` names others.
    */
   redis?: UpstashClient | (() => UpstashClient | undefined);
+  /**
+   * Managed client keys (the admin API's `/_sluice/keys`, budgets) and per-key usage counters
+   * (`/_sluice/usage`) in the Upstash database. Default: on when there is an Upstash client and the
+   * `SLUICE_ADMIN_KEY` secret is set. Keys in `SLUICE_KEYS` keep working beside the managed ones.
+   * An explicit `keys` or `stores.usage` wins over this.
+   */
+  managedKeys?: boolean;
   /** Replaces `waitUntil` from `@vercel/functions` (e.g. outside Vercel). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -49,13 +61,19 @@ async function providersFromEnv(
 
 /** Builds the gateway options from what was passed and what the environment says, once, on first use. */
 async function resolve(options: VercelHandlerOptions): Promise<GatewayOptions> {
-  const { redis, waitUntil: _ignored, ...rest } = options;
+  const { redis, waitUntil: _ignored, managedKeys, ...rest } = options;
   const secrets = rest.secrets ?? envSecrets();
   const client = typeof redis === "function" ? redis() : redis;
   const stores = { ...rest.stores };
+  let keys = rest.keys;
   if (client) {
     stores.rateLimit ??= upstashRateLimitStore(client);
     stores.cache ??= upstashCache(client);
+    const adminSecret = (typeof rest.admin === "object" && rest.admin.secretName) || ADMIN_SECRET;
+    if (managedKeys ?? (rest.admin !== false && !!(await secrets.get(adminSecret)))) {
+      keys ??= withStaticKeys(upstashKeyStore(client), staticKeys(secrets));
+      stores.usage ??= upstashUsageStore(client);
+    }
   }
   // The environment fills only what the code left unset, and only where a store makes it possible.
   const envRate = await secrets.get("SLUICE_RATE_LIMIT");
@@ -64,6 +82,7 @@ async function resolve(options: VercelHandlerOptions): Promise<GatewayOptions> {
     ...rest,
     secrets,
     stores,
+    keys,
     providers: await providersFromEnv(secrets, rest.providers),
     rateLimit: rest.rateLimit ?? (envRate && stores.rateLimit ? envRate : undefined),
     cache: rest.cache ?? (envCacheTtl > 0 && stores.cache ? { ttlSeconds: envCacheTtl } : undefined),

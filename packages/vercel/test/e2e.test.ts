@@ -15,6 +15,9 @@ const upstash = inject("upstash");
 const KEY = "sluice-e2e-general-0001";
 const KEY_DRAIN = "sluice-e2e-drain-0002";
 const KEY_BURST = "sluice-e2e-burst-0003";
+const ADMIN_KEY = "sluice-e2e-admin-0004";
+/** The managed key the admin API made; the leak check looks for it too. */
+let managedKey = "sluice-e2e-not-created-yet";
 const LIMIT = 20;
 
 let fake: FakeUpstream;
@@ -36,6 +39,12 @@ const anthropic = (apiKey = KEY) =>
 const openai = (apiKey = KEY) =>
   new OpenAI({ apiKey, baseURL: `${server.url}api/openai/v1`, maxRetries: 0, fetch: observe });
 const flush = () => vm.runtime.evaluate<Promise<void>>("__flush()");
+/** The admin API, called without `observe`: its create answer is the one place a managed key may appear. */
+const admin = (path: string, init: RequestInit = {}) =>
+  fetch(`${server.url}api/_sluice/${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+  });
 
 beforeAll(async () => {
   fake = await startFakeUpstream();
@@ -51,6 +60,8 @@ beforeAll(async () => {
     // A long window: the bucket cannot refill a whole token while the test runs, so counts are exact.
     SLUICE_RATE_LIMIT: `${LIMIT}/3600s`,
     SLUICE_CACHE_TTL: "60",
+    // Turns on managed keys and usage counters in Upstash (SLUICE_KEYS keep working beside them).
+    SLUICE_ADMIN_KEY: ADMIN_KEY,
     UPSTASH_REDIS_REST_URL: upstash.url,
     UPSTASH_REDIS_REST_TOKEN: upstash.token,
   });
@@ -152,18 +163,93 @@ describe("the example edge function in edge-runtime", () => {
     expect(fake.records.length - before).toBe(LIMIT);
   });
 
+  it("a managed key from the admin API spends its budget to 429 budget_exceeded, then is revoked to 401", async () => {
+    const created = await admin("keys", {
+      method: "POST",
+      body: JSON.stringify({ name: "e2e budget", budget: { tokens: 150, window: "day" } }),
+    });
+    expect(created.status).toBe(201);
+    const { key, record } = (await created.json()) as { key: string; record: { id: string } };
+    managedKey = key;
+    const client = anthropic(key);
+    let n = 0;
+    // A different prompt each time: a response-cache hit would (rightly) spend nothing.
+    const ask = () =>
+      client.messages.create({
+        model: "claude-haiku-4-5",
+        max_tokens: 16,
+        messages: [{ role: "user", content: `spend ${n++}` }],
+      });
+    let admitted = 0;
+    let refused: unknown;
+    // Each call settles (waitUntil) before the next, so the balance is exact; 15 is far past 150 tokens.
+    for (let i = 0; i < 15 && refused === undefined; i++) {
+      await ask().then(
+        () => admitted++,
+        (e: unknown) => {
+          refused = e;
+        },
+      );
+      await flush();
+    }
+    expect(admitted).toBeGreaterThan(0);
+    expect(refused).toBeInstanceOf(Anthropic.RateLimitError);
+    const limited = refused as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(limited.headers?.get("x-sluice-failure")).toBe("budget_exceeded");
+    expect(limited.headers?.get("x-should-retry")).toBe("false");
+    expect(Number(limited.headers?.get("retry-after"))).toBeGreaterThan(0);
+
+    // The usage counters in Upstash saw every admitted call and nothing else.
+    const day = new Date().toISOString().slice(0, 10);
+    const usage = await admin(`usage?key=${encodeURIComponent(record.id)}&day=${day}`);
+    expect(usage.status).toBe(200);
+    const report = (await usage.json()) as { total: { requests: number; outputTokens: number } };
+    expect(report.total.requests).toBe(admitted);
+    expect(report.total.outputTokens).toBeGreaterThan(0);
+
+    const revoked = await admin(`keys/${encodeURIComponent(record.id)}`, { method: "DELETE" });
+    expect(await revoked.json()).toEqual({ id: record.id, deleted: true });
+    const after = await ask().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(after).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect((after as InstanceType<typeof Anthropic.AuthenticationError>).status).toBe(401);
+    // The static keys still work beside the managed store.
+    expect(
+      (
+        await anthropic().messages.create({
+          model: "claude-haiku-4-5",
+          max_tokens: 8,
+          messages: [{ role: "user", content: "x" }],
+        })
+      ).type,
+    ).toBe("message");
+  });
+
+  it("refuses the admin API without the admin key", async () => {
+    const response = await fetch(`${server.url}api/_sluice/keys`, {
+      headers: { authorization: "Bearer not-the-admin-key" },
+    });
+    expect(response.status).toBe(401);
+  });
+
   it("writes one JSON log line per call, and no key appears anywhere a client or the logs see", async () => {
     await flush();
     const lines = vm.logs.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
     const calls = lines.filter((l) => l.msg === "sluice.call");
     expect(calls.length).toBeGreaterThan(LIMIT);
     expect(calls.some((c) => c.cache === "HIT" && c.provider === "openai")).toBe(true);
-    expect(calls.every((c) => typeof c.keyId === "string" && c.keyId.startsWith("key_"))).toBe(true);
+    // Every authenticated call names its key by public id; the one refused call (the revoked key) names none.
+    const anonymous = calls.filter((c) => !(typeof c.keyId === "string" && c.keyId.startsWith("key_")));
+    expect(anonymous.map((c) => [c.status, c.failure])).toEqual([[401, "unauthorized"]]);
     await Promise.all(bodyReads);
     const everything = [...seen, ...vm.logs].join("\n");
     expect(vm.logs.filter((l) => !l.startsWith("{"))).toEqual([]);
     expect(seen.length).toBeGreaterThan(400);
-    for (const secret of [...Object.values(FAKE_KEYS), upstash.token, KEY, KEY_DRAIN, KEY_BURST]) {
+    const secrets = [...Object.values(FAKE_KEYS), upstash.token, KEY, KEY_DRAIN, KEY_BURST, ADMIN_KEY];
+    expect(managedKey.startsWith("sk-sluice-")).toBe(true);
+    for (const secret of [...secrets, managedKey]) {
       expect(everything).not.toContain(secret);
     }
     // The provider keys did reach the upstream: the gateway swapped them in.

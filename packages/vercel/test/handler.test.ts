@@ -58,6 +58,28 @@ describe("createEdgeHandler", () => {
     }
   });
 
+  it("turns managed keys on with SLUICE_ADMIN_KEY (or managedKeys), and leaves them off otherwise", async () => {
+    const redis = () => new Redis({ url: upstash.url, token: upstash.token, enableTelemetry: false });
+    const keysRoute = (handler: (r: Request) => Promise<Response>, auth = "Bearer handler-admin") =>
+      handler(new Request("http://edge.test/_sluice/keys", { headers: { authorization: auth } }));
+    const off = createEdgeHandler({ secrets: envSecrets({}), redis });
+    expect((await keysRoute(off)).status).toBe(404);
+    const on = createEdgeHandler({ secrets: envSecrets({ SLUICE_ADMIN_KEY: "handler-admin" }), redis });
+    const listed = await keysRoute(on);
+    expect(listed.status).toBe(200);
+    expect(Array.isArray((await listed.json()).keys)).toBe(true);
+    expect((await keysRoute(on, "Bearer wrong")).status).toBe(401);
+    const optedOut = createEdgeHandler({
+      secrets: envSecrets({ SLUICE_ADMIN_KEY: "handler-admin" }),
+      redis,
+      managedKeys: false,
+    });
+    expect((await keysRoute(optedOut)).status).toBe(404);
+    // Asked for without an admin key: the store is there, the admin API says the secret is missing.
+    const locked = createEdgeHandler({ secrets: envSecrets({}), redis, managedKeys: true });
+    expect((await keysRoute(locked)).status).toBe(403);
+  });
+
   it("answers a JSON 500 without details when it cannot start, and retries on the next request", async () => {
     let attempts = 0;
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
