@@ -1,6 +1,7 @@
 /**
  * @module Sluice on Deno Deploy. Provider keys, client keys (SLUICE_KEYS) and settings come from the
- * environment; rate limits and the response cache live in Deno KV; metrics are JSON log lines.
+ * environment; rate limits, the response cache, managed keys with budgets (admin API behind SLUICE_ADMIN_KEY)
+ * and usage counters live in Deno KV; metrics are JSON log lines.
  */
 import { createHandler } from "@sluice/deno";
 
