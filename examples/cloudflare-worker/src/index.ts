@@ -5,7 +5,7 @@
 import { createWorker } from "@sluice/cloudflare";
 
 // Durable Object classes must be exported by the entry module under the names wrangler.toml binds.
-export { SluiceRateLimiter, SluiceSessions } from "@sluice/cloudflare";
+export { SluiceKeys, SluiceRateLimiter, SluiceSessions, SluiceUsage } from "@sluice/cloudflare";
 
 export default createWorker<Env>({
   // `sluice-object://<key>` references in messages are filled in from R2 (this rewrites those bodies).
@@ -14,6 +14,7 @@ export default createWorker<Env>({
   uploads: true,
   // Per-call metadata as NDJSON batches in R2 under sluice-logs/ (no bodies unless `bodies: true`).
   requestLog: { maxEntries: 100, maxAgeMs: 5_000 },
-  // Sessions (x-sluice-session) are on because SESSIONS is bound; Workers AI (@cf/ models) when AI is.
+  // Sessions (x-sluice-session) are on because SESSIONS is bound; Workers AI (@cf/ models) when AI is;
+  // managed keys and the admin API because KEYS is (SLUICE_KEYS keys keep working), usage counters by USAGE.
   metrics: { successSampleRate: 1 },
 });

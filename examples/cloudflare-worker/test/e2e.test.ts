@@ -21,6 +21,7 @@ const KEYS = {
   other: "sk-sluice-e2e-other",
 };
 const R2_SECRET = "e2e-r2-secret-access-key-never-shown";
+const ADMIN_KEY = "sk-sluice-e2e-admin-never-shown";
 const HANDBOOK = `The Sluice handbook. ${"Long context lives in R2. ".repeat(100)}`;
 
 let fake: FakeUpstream;
@@ -67,6 +68,7 @@ beforeAll(async () => {
       SLUICE_KEYS: Object.values(KEYS).join(","),
       R2_ACCESS_KEY_ID: "e2e-r2-access-key-id",
       R2_SECRET_ACCESS_KEY: R2_SECRET,
+      SLUICE_ADMIN_KEY: ADMIN_KEY,
     },
     vars: {
       ANTHROPIC_BASE_URL: fake.baseUrls.anthropic,
@@ -104,6 +106,7 @@ describe("wrangler.toml", () => {
     const secrets = [
       ...["ANTHROPIC", "OPENAI", "GEMINI", "GROQ", "CEREBRAS"].map((p) => `${p}_API_KEY`),
       "SLUICE_KEYS",
+      "SLUICE_ADMIN_KEY",
       "R2_ACCESS_KEY_ID",
       "R2_SECRET_ACCESS_KEY",
     ];
@@ -111,9 +114,12 @@ describe("wrangler.toml", () => {
     expect(config.durable_objects.bindings.map((b) => [b.name, b.class_name])).toEqual([
       ["RATE_LIMITER", "SluiceRateLimiter"],
       ["SESSIONS", "SluiceSessions"],
+      ["KEYS", "SluiceKeys"],
+      ["USAGE", "SluiceUsage"],
     ]);
     expect(config.migrations).toEqual([
       { tag: "v1", new_sqlite_classes: ["SluiceRateLimiter", "SluiceSessions"] },
+      { tag: "v2", new_sqlite_classes: ["SluiceKeys", "SluiceUsage"] },
     ]);
     expect(config.kv_namespaces.map((k) => k.binding)).toEqual(["CACHE"]);
     expect(config.r2_buckets.map((b) => b.binding)).toEqual(["OBJECTS"]);
@@ -272,6 +278,43 @@ describe("examples/cloudflare-worker under wrangler dev", () => {
     ]);
   });
 
+  test("managed key (KEYS Durable Object): a 700-token budget runs out with 429 budget_exceeded; revoked: 401", async () => {
+    const admin = (path: string, init: RequestInit = {}) =>
+      recordingFetch(`${dev.url}/_sluice/${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      });
+    const created = await admin("keys", {
+      method: "POST",
+      body: JSON.stringify({ name: "e2e", budget: { tokens: 700, window: "day" }, rateLimit: "100/60s" }),
+    });
+    expect(created.status).toBe(201);
+    const { key, record } = (await created.json()) as { key: string; record: { id: string } };
+    const client = anthropic(key);
+    const headers = { "x-fake-usage": "input=100,output=200", "cache-control": "no-cache" };
+    const call = (text: string) => client.messages.create({ ...ask(text), max_tokens: 200 }, { headers });
+    // Each call settles to 300 tokens in waitUntil (the usage counters show when it has): after two, 100 are
+    // left, less than the third call's 200-token output cap alone.
+    for (let i = 1; i <= 2; i++) {
+      await call(`budget ${i} ${crypto.randomUUID()}`);
+      for (let t = 0; t < 100; t++) {
+        const usage = (await (await admin(`usage?key=${record.id}`)).json()) as {
+          total: { requests: number };
+        };
+        if (usage.total.requests === i) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    const spent = await call("over budget").catch((e: unknown) => e);
+    expect(spent).toBeInstanceOf(Anthropic.RateLimitError);
+    expect((spent as InstanceType<typeof Anthropic.RateLimitError>).headers?.get("x-sluice-failure")).toBe(
+      "budget_exceeded",
+    );
+    expect((await admin(`keys/${record.id}`, { method: "DELETE" })).status).toBe(200);
+    const revoked = await call("revoked").catch((e: unknown) => e);
+    expect(revoked).toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+
   test("no provider key (or the R2 secret) in anything the clients or wrangler's logs saw", async () => {
     // An upstream refusal of the operator's key: OpenAI's error would echo it; Sluice must not.
     const refused = await openai(KEYS.main)
@@ -297,7 +340,8 @@ describe("examples/cloudflare-worker under wrangler dev", () => {
     expect(dev.output()).toContain("POST /anthropic/v1/messages");
     expect(logs.length).toBeGreaterThan(1); // wrangler's output and at least one log file were read
     for (const text of [...seen, ...logs]) {
-      for (const secret of [...Object.values(FAKE_KEYS), R2_SECRET]) expect(text).not.toContain(secret);
+      for (const secret of [...Object.values(FAKE_KEYS), R2_SECRET, ADMIN_KEY])
+        expect(text).not.toContain(secret);
     }
     expect(seen.length).toBeGreaterThan(200);
   });
