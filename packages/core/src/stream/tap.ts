@@ -50,11 +50,33 @@ const BYTE_STREAMS = (() => {
 })();
 const encoder = new TextEncoder();
 
+/** What the tap reads from: a stream's reader, or anything that reads like one (a held-back preamble). */
+export type ChunkReader = Pick<ReadableStreamDefaultReader<Uint8Array>, "read" | "cancel">;
+
+const isStream = (body: ReadableStream<Uint8Array> | ChunkReader): body is ReadableStream<Uint8Array> =>
+  typeof (body as ReadableStream<Uint8Array>).getReader === "function";
+
+/** A pull-based stream over a chunk reader, for the rare paths that need a stream (translation, pass-through). */
+export function asStream(body: ReadableStream<Uint8Array> | ChunkReader): ReadableStream<Uint8Array> {
+  if (isStream(body)) return body;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const result = await body.read();
+        if (result.done) controller.close();
+        else controller.enqueue(result.value);
+      },
+      cancel: (reason) => body.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 export function tapBody(
-  upstream: ReadableStream<Uint8Array>,
+  upstream: ReadableStream<Uint8Array> | ChunkReader,
   options: TapOptions,
 ): { stream: ReadableStream<Uint8Array>; done: Promise<TapResult> } {
-  let reader = upstream.getReader();
+  let reader: ChunkReader = isStream(upstream) ? upstream.getReader() : upstream;
   let usage = emptyUsage();
   /** Usage of the segments before each resumption, summed in at the end. */
   const carried: Usage[] = [];

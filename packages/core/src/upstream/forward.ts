@@ -9,6 +9,7 @@ import { errorResponse } from "../respond.js";
 import { sleep } from "../util/time.js";
 import { backoffMs, isRetryable, retryAfterMs } from "./backoff.js";
 import { upstreamRequestHeaders } from "./headers.js";
+import { asStream, type ChunkReader } from "../stream/tap.js";
 import { holdPreamble } from "./preamble.js";
 import { watchPromptCache } from "./prompt-cache.js";
 import { respond, shouldNotRetry } from "./respond.js";
@@ -18,7 +19,7 @@ import { planTargets, type Target } from "./targets.js";
 type Sent = {
   ok: true;
   response: Response;
-  body: ReadableStream<Uint8Array> | null;
+  body: ReadableStream<Uint8Array> | ChunkReader | null;
   control: AbortController;
   release: (keep?: boolean) => void;
 };
@@ -92,7 +93,7 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
       // Overload before the first token: an error event ahead of any content is as good as a 529.
       // The headers have arrived: their deadline must not fire while the preamble is held.
       outcome.release(true);
-      const held = await holdPreamble(outcome.body, ctx.options.holdPreambleMs);
+      const held = await holdPreamble(asStream(outcome.body), ctx.options.holdPreambleMs);
       if (held.overloaded && next) {
         outcome.release();
         await held.cancel();
@@ -105,7 +106,7 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
         };
         continue;
       }
-      outcome.body = held.stream;
+      outcome.body = held.reader;
     }
     if (breaker && response.ok) void breaker.success(target.id).catch(() => {});
     const answer = await respond(
@@ -151,7 +152,7 @@ function resumerFor(ctx: GatewayContext, target: Target): StreamResumer | undefi
       sent.release(true);
       ctx.retries++;
       ctx.state.set("sluice.resumed", true);
-      return sent.body;
+      return asStream(sent.body);
     },
     ctx.options.maxResumes,
   );

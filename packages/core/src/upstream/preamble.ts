@@ -5,12 +5,13 @@
  * `maxWaitMs` or `maxBytes`.
  */
 import { SseReader } from "../stream/sse-reader.js";
+import type { ChunkReader } from "../stream/tap.js";
 
 export interface PreambleResult {
   /** An error event came before any content: the stream is worth retrying. */
   overloaded: boolean;
   /** Everything read so far followed by the rest of the upstream body, pulled on demand. */
-  stream: ReadableStream<Uint8Array>;
+  reader: ChunkReader;
   cancel(): Promise<void>;
 }
 
@@ -64,21 +65,18 @@ export async function holdPreamble(
     size += result.value.byteLength;
     sse.push(result.value);
   }
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const next = held.shift();
-        if (next) return controller.enqueue(next);
-        if (broken !== undefined) return controller.error(broken);
-        if (ended) return controller.close();
-        const result = await (pending ?? reader.read());
-        pending = undefined;
-        if (result.done) controller.close();
-        else controller.enqueue(result.value);
-      },
-      cancel: (reason) => reader.cancel(reason),
+  // Held chunks first, then the rest straight from the upstream reader: no extra stream layer per chunk.
+  const chunks: ChunkReader = {
+    async read() {
+      const next = held.shift();
+      if (next) return { done: false, value: next };
+      if (broken !== undefined) throw broken;
+      if (ended) return { done: true, value: undefined };
+      const result = pending ?? reader.read();
+      pending = undefined;
+      return result;
     },
-    { highWaterMark: 0 },
-  );
-  return { overloaded: verdict === "error", stream, cancel: () => reader.cancel().catch(() => {}) };
+    cancel: (reason) => reader.cancel(reason),
+  };
+  return { overloaded: verdict === "error", reader: chunks, cancel: () => reader.cancel().catch(() => {}) };
 }

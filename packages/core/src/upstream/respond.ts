@@ -5,7 +5,7 @@
 import type { GatewayContext } from "../context.js";
 import { FAILURE_HEADER, GatewayError, failureForUpstreamStatus } from "../failures.js";
 import { errorResponse } from "../respond.js";
-import { tapBody } from "../stream/tap.js";
+import { asStream, type ChunkReader, tapBody } from "../stream/tap.js";
 import { USAGE_READERS, emptyUsage } from "../stream/usage.js";
 import { isRetryable } from "./backoff.js";
 import { clientResponseHeaders } from "./headers.js";
@@ -26,7 +26,7 @@ export async function respond(
   ctx: GatewayContext,
   target: Target,
   response: Response,
-  body: ReadableStream<Uint8Array> | null,
+  body: ReadableStream<Uint8Array> | ChunkReader | null,
   control: AbortController,
   release: Release,
   resumer?: StreamResumer,
@@ -59,7 +59,7 @@ export async function respond(
 
   if (ctx.endpoint.kind === "passthrough" || !body) {
     release();
-    return new Response(body, { status: response.status, headers });
+    return new Response(body && asStream(body), { status: response.status, headers });
   }
   if ((!sse && !isJson) || (target.translation && !response.ok)) {
     release();
@@ -88,7 +88,7 @@ export async function respond(
   release(true);
   let source = body;
   if (target.translation && sse) {
-    source = body.pipeThrough(target.translation.stream());
+    source = asStream(body).pipeThrough(target.translation.stream());
     headers.delete("request-id");
   }
   const { stream, done } = tapBody(source, {
@@ -110,14 +110,15 @@ async function bufferJson(
   ctx: GatewayContext,
   target: Target,
   response: Response,
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | ChunkReader,
   headers: Headers,
   release: Release,
 ): Promise<Response> {
   const { provider } = ctx;
   let bytes: Uint8Array;
   try {
-    const whole = body === response.body ? response.arrayBuffer() : new Response(body).arrayBuffer();
+    const whole =
+      body === response.body ? response.arrayBuffer() : new Response(asStream(body)).arrayBuffer();
     bytes = new Uint8Array(await whole);
   } catch {
     release();
