@@ -14,7 +14,7 @@ import { waitUntil as vercelWaitUntil } from "@vercel/functions";
 import { jsonLogSink } from "./log-sink.js";
 import { envSecrets } from "./secrets.js";
 import { type CacheCommands, upstashCache } from "./upstash/cache.js";
-import { type KeyStoreCommands, upstashKeyStore } from "./upstash/keys.js";
+import { type KeyStoreCommands, type UpstashKeyStoreOptions, upstashKeyStore } from "./upstash/keys.js";
 import { type ScriptRunner, upstashRateLimitStore } from "./upstash/rate-limit.js";
 import { type UsageCommands, upstashUsageStore } from "./upstash/usage.js";
 import { withStaticKeys } from "./with-static-keys.js";
@@ -32,9 +32,10 @@ export interface VercelHandlerOptions extends Partial<GatewayOptions> {
    * Managed client keys (the admin API's `/_sluice/keys`, budgets) and per-key usage counters
    * (`/_sluice/usage`) in the Upstash database. Default: on when there is an Upstash client and the
    * `SLUICE_ADMIN_KEY` secret is set. Keys in `SLUICE_KEYS` keep working beside the managed ones.
+   * An object turns them on with those key-store options (e.g. `{ primaryLookups: true }`).
    * An explicit `keys` or `stores.usage` wins over this.
    */
-  managedKeys?: boolean;
+  managedKeys?: boolean | UpstashKeyStoreOptions;
   /** Replaces `waitUntil` from `@vercel/functions` (e.g. outside Vercel). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -71,7 +72,8 @@ async function resolve(options: VercelHandlerOptions): Promise<GatewayOptions> {
     stores.cache ??= upstashCache(client);
     const adminSecret = (typeof rest.admin === "object" && rest.admin.secretName) || ADMIN_SECRET;
     if (managedKeys ?? (rest.admin !== false && !!(await secrets.get(adminSecret)))) {
-      keys ??= withStaticKeys(upstashKeyStore(client), staticKeys(secrets));
+      const keyOptions = typeof managedKeys === "object" ? managedKeys : {};
+      keys ??= withStaticKeys(upstashKeyStore(client, keyOptions), staticKeys(secrets));
       stores.usage ??= upstashUsageStore(client);
     }
   }

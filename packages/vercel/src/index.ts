@@ -7,4 +7,9 @@ export {
 } from "./handler.js";
 export { envSecrets } from "./secrets.js";
 export { jsonLogSink, type JsonLogSinkOptions } from "./log-sink.js";
-export { upstashCache, upstashRateLimitStore } from "./upstash/index.js";
+export {
+  upstashCache,
+  upstashKeyStore,
+  upstashRateLimitStore,
+  upstashUsageStore,
+} from "./upstash/index.js";

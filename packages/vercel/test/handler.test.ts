@@ -76,7 +76,11 @@ describe("createEdgeHandler", () => {
     });
     expect((await keysRoute(optedOut)).status).toBe(404);
     // Asked for without an admin key: the store is there, the admin API says the secret is missing.
-    const locked = createEdgeHandler({ secrets: envSecrets({}), redis, managedKeys: true });
+    const locked = createEdgeHandler({
+      secrets: envSecrets({}),
+      redis,
+      managedKeys: { primaryLookups: true },
+    });
     expect((await keysRoute(locked)).status).toBe(403);
   });
 

@@ -59,6 +59,17 @@ describe("upstash key store", () => {
     }
   });
 
+  it("with primaryLookups, looks a key up with one EVAL and finds the same record", async () => {
+    const { client, calls } = recordingClient();
+    const store = upstashKeyStore(client, { prefix: `sluice:keys:${fresh()}`, primaryLookups: true });
+    const { key, record } = await createClientKey({ name: "true", allowedModels: ["42"] });
+    await store.put(record);
+    calls.length = 0;
+    expect(await store.lookup(await sha256Hex(key))).toEqual(record);
+    expect(calls).toEqual(["eval"]);
+    expect(await store.lookup(await sha256Hex("not a key"))).toBeNull();
+  });
+
   it("a hash taken over by another id leaves the first id without a record", async () => {
     const store = upstashKeyStore(new Redis({ url: upstash.url, token: upstash.token }), {
       prefix: `sluice:keys:${fresh()}`,

@@ -7,6 +7,13 @@ export type KeyStoreCommands = Pick<Redis, "hgetall" | "eval">;
 export interface UpstashKeyStoreOptions {
   /** Prepended to every key the store writes. Default "sluice:keys:". */
   prefix?: string;
+  /**
+   * Read each lookup inside a one-line script (`EVAL`) instead of a plain `HGETALL`. Upstash serves plain
+   * reads from any replica (replication is asynchronous), while a script may write and so runs where writes
+   * run, on the primary: a revocation then holds from the next request in every region, at the price of a
+   * round trip to the primary region. Default false: the nearest replica answers.
+   */
+  primaryLookups?: boolean;
 }
 
 /** A managed key store: every optional `KeyStore` method is there. */
@@ -37,6 +44,9 @@ redis.call("HSET", target, unpack(ARGV, 5))
 redis.call("HSET", KEYS[1], ARGV[1], ARGV[3])
 return 1
 `;
+
+/** KEYS[1] record key. The lookup as a script, so it runs on the primary (see `primaryLookups`). */
+const LOOKUP = `return redis.call("HGETALL", KEYS[1])`;
 
 /** KEYS[1] index. ARGV: id, record-key prefix. */
 const DELETE = `
@@ -99,7 +109,8 @@ function fromFlat(flat: unknown): ClientKeyRecord | null {
 /**
  * Managed client keys on Upstash Redis, strongly consistent: a revoked, disabled or re-keyed key is refused
  * from the next request on. Only the key's SHA-256 is stored (the `ClientKeyRecord`, never the key).
- * `lookup(hash)`, the one call on the request path, is a single `HGETALL`; put and delete are one atomic
+ * `lookup(hash)`, the one call on the request path, is a single `HGETALL` (or one `EVAL` with
+ * `primaryLookups`); put and delete are one atomic
  * script each; `put` replaces the whole record.
  *
  * @example
@@ -112,7 +123,7 @@ function fromFlat(flat: unknown): ClientKeyRecord | null {
  */
 export function upstashKeyStore(
   redis: KeyStoreCommands,
-  { prefix = "sluice:keys:" }: UpstashKeyStoreOptions = {},
+  { prefix = "sluice:keys:", primaryLookups = false }: UpstashKeyStoreOptions = {},
 ): UpstashKeyStore {
   const index = `${prefix}ids`;
   const records = `${prefix}hash:`;
@@ -123,6 +134,7 @@ export function upstashKeyStore(
   };
   return {
     async lookup(hash) {
+      if (primaryLookups) return fromFlat(await redis.eval<[], unknown>(LOOKUP, [records + hash], []));
       return fromObject(await redis.hgetall<Record<string, unknown>>(records + hash));
     },
     async put(record) {
