@@ -12,7 +12,8 @@ declare const process: { env: Record<string, string | undefined> };
 
 export default createEdgeHandler({
   basePath: "/api",
-  // Rate limits (SLUICE_RATE_LIMIT) and the response cache (SLUICE_CACHE_TTL) live in Upstash Redis
-  // when it is configured; without it Sluice still proxies, with neither.
+  // Rate limits (SLUICE_RATE_LIMIT), the response cache (SLUICE_CACHE_TTL) and, once SLUICE_ADMIN_KEY is set,
+  // managed keys with budgets and usage counters live in Upstash Redis when it is configured; without it
+  // Sluice still proxies, with none of them.
   redis: () => (process.env.UPSTASH_REDIS_REST_URL ? Redis.fromEnv({ enableTelemetry: false }) : undefined),
 });
