@@ -9,7 +9,11 @@ async function growth(root, file, env, request) {
   const server = await start("node", [join(root, "bench/servers", file)], {
     env: { ...env, MODE: "basic", PORT: String(port) },
   });
-  const url = `http://127.0.0.1:${port}/anthropic/v1/messages`;
+  return measure(server, `http://127.0.0.1:${port}/anthropic/v1/messages`, request);
+}
+
+/** Peak RSS of `server`'s process after a 10 MB warm-up, then after a 1 MB and a 100 MB stream through `url`. */
+async function measure(server, url, request) {
   const send = (bytes) =>
     drain(url, { body: request.body, headers: { ...request.headers, "x-fake-fault": `huge=${bytes}` } });
   // Warm up first: V8 grows its young generation to a steady size under allocation pressure, once.
@@ -27,4 +31,19 @@ export async function memoryCheck({ root, env, request }) {
   const sluice = await growth(root, "node-sluice.mjs", env, request);
   const bare = await growth(root, "node-bare.mjs", env, request);
   return { ...sluice, bareGrowthKb: bare.growthKb };
+}
+
+/** The same in standalone workerd: a fresh workerd per target, so each peak is that target's alone. */
+export async function workerdMemoryCheck({ root, env, request, startTargets }) {
+  const out = {};
+  for (const name of ["sluice-basic", "bare"]) {
+    const targets = await startTargets({ root, env });
+    const target = targets.find((t) => t.name === name);
+    out[name] = await measure(
+      { child: { pid: target.pid }, stop: targets[0].stop },
+      `${target.url}/anthropic/v1/messages`,
+      request,
+    );
+  }
+  return { ...out["sluice-basic"], bareGrowthKb: out.bare.growthKb };
 }

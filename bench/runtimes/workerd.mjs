@@ -39,8 +39,9 @@ export function workerdConfig({ dir, ports, env }) {
     text("ANTHROPIC_API_KEY", env.PROVIDER_KEY),
     text("ANTHROPIC_BASE_URL", env.UPSTREAM_ANTHROPIC),
   ];
-  const sluiceBindings = (m, rate = "1000000000/60s") => [
+  const sluiceBindings = (m, rate = "1000000000/60s", extra = []) => [
     ...common,
+    ...extra,
     text("SLUICE_KEYS", env.CLIENT_KEY),
     text("SLUICE_RATE_LIMIT", rate),
     text("BENCH_MODE", m),
@@ -56,6 +57,7 @@ const config :Workerd.Config = (
     (name = "bare", worker = .bareWorker),
     (name = "sluice-basic", worker = .sluiceBasic),
     (name = "sluice-full", worker = .sluiceFull),
+    (name = "sluice-lease", worker = .sluiceLease),
     (name = "sluice-limited", worker = .sluiceLimited),
     (name = "loopback", network = (allow = ["local", "private", "public"])),
     (name = "do-disk", disk = (path = ${str(join(dir, "do"))}, writable = true)),
@@ -64,6 +66,7 @@ const config :Workerd.Config = (
     (name = "bare", address = "127.0.0.1:${ports.bare}", http = (), service = "bare"),
     (name = "sluice-basic", address = "127.0.0.1:${ports["sluice-basic"]}", http = (), service = "sluice-basic"),
     (name = "sluice-full", address = "127.0.0.1:${ports["sluice-full"]}", http = (), service = "sluice-full"),
+    (name = "sluice-lease", address = "127.0.0.1:${ports["sluice-lease"]}", http = (), service = "sluice-lease"),
     (name = "sluice-limited", address = "127.0.0.1:${ports["sluice-limited"]}", http = (), service = "sluice-limited"),
   ],
 );
@@ -71,6 +74,7 @@ const config :Workerd.Config = (
 ${worker("bareWorker", "bare.js", common)}
 ${worker("sluiceBasic", "sluice.js", sluiceBindings("basic"), durable)}
 ${worker("sluiceFull", "sluice.js", sluiceBindings("full"), durable.replace("sluice-bench-rate-limiter", "sluice-bench-rate-limiter-full"))}
+${worker("sluiceLease", "sluice.js", sluiceBindings("basic", undefined, [text("BENCH_LEASE", "16")]), durable.replace("sluice-bench-rate-limiter", "sluice-bench-rate-limiter-lease"))}
 ${worker("sluiceLimited", "sluice.js", sluiceBindings("basic", `${LIMITED}/86400s`), durable.replace("sluice-bench-rate-limiter", "sluice-bench-rate-limiter-limited"))}
 `;
 }
@@ -84,6 +88,7 @@ export async function startWorkerdTargets({ root, env }) {
     bare: await freePort(),
     "sluice-basic": await freePort(),
     "sluice-full": await freePort(),
+    "sluice-lease": await freePort(),
     "sluice-limited": await freePort(),
   };
   const { writeFileSync } = await import("node:fs");
