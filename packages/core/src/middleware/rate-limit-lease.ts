@@ -5,6 +5,8 @@
  * under-admit briefly: tokens leased by one isolate are unavailable to others until used, or given back when
  * the lease expires (checked on that key's next request). Near the end of a bucket (a whole lease no longer
  * fits) it stops leasing and every request goes to the store, so admission stays exact at the boundary.
+ * Requests arriving while a lease is being renewed go to the store too: a burst can strand up to one lease
+ * of tokens in this isolate until the lease expires and they are given back.
  */
 import type { BucketPolicy, RateLimitStore, TakeOptions, TakeResult } from "../ports/rate-limit.js";
 
@@ -56,11 +58,10 @@ export function leasedRateLimitStore(
           lease.tokens -= 1;
           return { allowed: true, remaining: lease.tokens, retryAfterMs: 0 };
         }
-        if (lease?.pending) {
-          await lease.pending;
-          continue;
-        }
-        if (lease?.exact) return store.take(key, cost, policy, options);
+        // Another request is renewing: go to the store directly rather than wait on its promise. Workers run
+        // a continuation in the context of the request that settled the promise, so waiting on another
+        // request's I/O would make this request touch its own body from a foreign context.
+        if (lease?.pending || lease?.exact) return store.take(key, cost, policy, options);
         const fresh: Lease = lease ?? { tokens: 0, expiresAt: 0, exact: false };
         leases.set(key, fresh);
         fresh.pending = renew(key, fresh, policy).finally(() => {
