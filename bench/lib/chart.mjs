@@ -8,8 +8,8 @@ const xml = (s) =>
  */
 export function chart(title, rows) {
   const rowHeight = 34;
-  const left = 330;
-  const width = 900;
+  const left = 380;
+  const width = 960;
   const barMax = width - left - 140;
   const height = 60 + rows.length * rowHeight;
   const parts = [
