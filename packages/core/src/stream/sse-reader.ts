@@ -59,3 +59,23 @@ export class SseReader {
     if (!this.filter || this.filter.test(data)) this.onData(data);
   }
 }
+
+/**
+ * A reader that hands on every event's data parsed as a JSON object; data that is not JSON (OpenAI's
+ * `[DONE]`) goes to `onText`, if given.
+ */
+export function jsonEventReader(
+  onEvent: (event: Record<string, unknown>) => void,
+  onText?: (data: string) => void,
+): SseReader {
+  return new SseReader((data) => {
+    let event: unknown;
+    try {
+      event = JSON.parse(data);
+    } catch {
+      onText?.(data);
+      return;
+    }
+    if (typeof event === "object" && event !== null) onEvent(event as Record<string, unknown>);
+  }, null);
+}

@@ -2,7 +2,7 @@
  * Response translation for cross-provider fallbacks: a whole JSON answer or an SSE stream from one
  * provider's shape into the client's, with usage carried over so metrics and budgets stay right.
  */
-import { SseReader } from "../stream/sse-reader.js";
+import { jsonEventReader } from "../stream/sse-reader.js";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -127,35 +127,34 @@ export function openAiToAnthropicStream(model: string): TransformStream<Uint8Arr
     );
     out.enqueue(sse("message_stop", { type: "message_stop" }));
   };
-  const reader = new SseReader((data) => {
-    if (data === "[DONE]") return finish();
-    let chunk: Json;
-    try {
-      chunk = JSON.parse(data) as Json;
-    } catch {
-      return;
-    }
-    if (isObject(chunk.error)) {
-      finished = true;
-      const message = String(chunk.error.message ?? "Upstream error");
-      out.enqueue(sse("error", { type: "error", error: { type: "api_error", message } }));
-      return;
-    }
-    if (!started) start(String(chunk.id ?? "translated"));
-    if (chunk.usage) usage = openAiUsage(chunk.usage);
-    const choice = Array.isArray(chunk.choices) && isObject(chunk.choices[0]) ? chunk.choices[0] : undefined;
-    const delta = choice && isObject(choice.delta) ? choice.delta : undefined;
-    if (delta && typeof delta.content === "string" && delta.content) {
-      out.enqueue(
-        sse("content_block_delta", {
-          type: "content_block_delta",
-          index: 0,
-          delta: { type: "text_delta", text: delta.content },
-        }),
-      );
-    }
-    if (choice?.finish_reason) stopReason = STOP_TO_ANTHROPIC[String(choice.finish_reason)] ?? "end_turn";
-  }, null);
+  const reader = jsonEventReader(
+    (chunk) => {
+      if (isObject(chunk.error)) {
+        finished = true;
+        const message = String(chunk.error.message ?? "Upstream error");
+        out.enqueue(sse("error", { type: "error", error: { type: "api_error", message } }));
+        return;
+      }
+      if (!started) start(String(chunk.id ?? "translated"));
+      if (chunk.usage) usage = openAiUsage(chunk.usage);
+      const choice =
+        Array.isArray(chunk.choices) && isObject(chunk.choices[0]) ? chunk.choices[0] : undefined;
+      const delta = choice && isObject(choice.delta) ? choice.delta : undefined;
+      if (delta && typeof delta.content === "string" && delta.content) {
+        out.enqueue(
+          sse("content_block_delta", {
+            type: "content_block_delta",
+            index: 0,
+            delta: { type: "text_delta", text: delta.content },
+          }),
+        );
+      }
+      if (choice?.finish_reason) stopReason = STOP_TO_ANTHROPIC[String(choice.finish_reason)] ?? "end_turn";
+    },
+    (text) => {
+      if (text === "[DONE]") finish();
+    },
+  );
   return new TransformStream({
     start(controller) {
       out = controller;
@@ -204,13 +203,7 @@ export function anthropicToOpenAiStream(
       );
     out.enqueue(sse(undefined, "[DONE]"));
   };
-  const reader = new SseReader((data) => {
-    let event: Json;
-    try {
-      event = JSON.parse(data) as Json;
-    } catch {
-      return;
-    }
+  const reader = jsonEventReader((event) => {
     switch (event.type) {
       case "message_start": {
         const message = isObject(event.message) ? event.message : {};
@@ -250,7 +243,7 @@ export function anthropicToOpenAiStream(
         break;
       }
     }
-  }, null);
+  });
   return new TransformStream({
     start(controller) {
       out = controller;

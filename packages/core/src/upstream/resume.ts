@@ -6,7 +6,7 @@
  * one the model cannot prefill. The continuation's request is re-serialized, so it misses the prompt cache
  * for the part after the last breakpoint; trailing whitespace of the prefill is trimmed, as the API asks.
  */
-import { SseReader } from "../stream/sse-reader.js";
+import { jsonEventReader } from "../stream/sse-reader.js";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -32,13 +32,7 @@ export function anthropicResumer(
   let open = false;
   let resumable = true;
   let resumes = 0;
-  const reader = new SseReader((data) => {
-    let event: Json;
-    try {
-      event = JSON.parse(data) as Json;
-    } catch {
-      return;
-    }
+  const reader = jsonEventReader((event) => {
     if (event.type === "content_block_start") {
       const block = isObject(event.content_block) ? event.content_block : {};
       if (block.type !== "text") resumable = false;
@@ -52,7 +46,7 @@ export function anthropicResumer(
       } else resumable = false;
     } else if (event.type === "content_block_stop") open = false;
     else if (event.type === "message_stop") resumable = false;
-  }, null);
+  });
 
   return {
     observe: (chunk) => reader.push(chunk),
@@ -80,19 +74,13 @@ export function anthropicResumer(
 function splice(offset: number, continuesOpenBlock: boolean): TransformStream<Uint8Array, Uint8Array> {
   const encoder = new TextEncoder();
   let out!: TransformStreamDefaultController<Uint8Array>;
-  const reader = new SseReader((data) => {
-    let event: Json;
-    try {
-      event = JSON.parse(data) as Json;
-    } catch {
-      return;
-    }
+  const reader = jsonEventReader((event) => {
     const type = String(event.type);
     if (type === "message_start" || type === "ping") return;
     if (type === "content_block_start" && event.index === 0 && continuesOpenBlock) return;
     if (typeof event.index === "number") event.index += offset;
     out.enqueue(encoder.encode(`event: ${type}\ndata: ${JSON.stringify(event)}\n\n`));
-  }, null);
+  });
   return new TransformStream({
     start(controller) {
       out = controller;
