@@ -1,0 +1,59 @@
+/** What `createWorker` accepts besides `env`, and the report of which features ended up on. */
+import type { GatewayOptions } from "@sluice/core";
+import type { HydrateOptions } from "../features/hydrate.js";
+import type { RequestLogOptions } from "../features/request-log.js";
+import type { SessionOptions } from "../features/sessions/middleware.js";
+import type { UploadsOptions } from "../features/uploads.js";
+import type { AnalyticsEngineMetricsOptions } from "../metrics.js";
+import type { DurableObjectRateLimitOptions } from "../rate-limit/store.js";
+import type { BindingNames } from "./bindings.js";
+
+export interface CloudflareOptions<E = object> {
+  bindings?: Partial<BindingNames>;
+  /** Options of the Durable Object store (hot-key sharding), and the rate-limiting binding's period. */
+  rateLimit?: DurableObjectRateLimitOptions & { bindingPeriodSeconds?: number };
+  /** Response cache settings when the KV binding exists; `false` turns it off. Default TTL 300 s. */
+  cache?: { ttlSeconds?: number; shared?: boolean } | false;
+  /** Analytics Engine sink settings when the dataset binding exists; `false` turns it off. */
+  metrics?: AnalyticsEngineMetricsOptions | false;
+  /** Hydrate `sluice-object://<key>` references from the R2 bucket (rewrites bodies). Off by default. */
+  hydrate?: HydrateOptions | boolean;
+  /** Answer `POST /_sluice/uploads` with pre-signed R2 upload URLs (needs the R2 vars and secrets). Off by default. */
+  uploads?: UploadsOptions | boolean;
+  /** NDJSON request log in R2 (`binding`: the bucket, default the objects bucket). Off by default. */
+  requestLog?: (RequestLogOptions & { binding?: string }) | boolean;
+  /** Conversation sessions; on when the `SESSIONS` binding exists, `false` turns them off. */
+  sessions?: SessionOptions | false;
+  /** Workers AI on the OpenAI route; on when the `AI` binding exists, `false` turns it off. */
+  workersAi?: false;
+  /**
+   * Managed client keys in the `SluiceKeys` Durable Object; on when the `KEYS` binding exists, `false` turns
+   * them off. The `SLUICE_KEYS` secret's keys keep working next to them unless `staticKeys: false`;
+   * `name` picks the object (another name, another key set).
+   */
+  keys?: { staticKeys?: boolean; name?: string } | false;
+  /** Per-key daily usage counters (`GET /_sluice/usage`); on when the `USAGE` binding exists, `false` turns them off. */
+  usage?: false;
+  /** Anything else for `createGateway`, fixed or computed from `env`; it wins over what is read from env. */
+  gateway?: Partial<GatewayOptions> | ((env: E) => Partial<GatewayOptions>);
+}
+
+export interface Features {
+  rateLimit: "durable-object" | "rate-limiting-binding" | "off";
+  cache: boolean;
+  metrics: boolean;
+  objects: boolean;
+  presignUpload: boolean;
+  hydrate: boolean;
+  uploads: boolean;
+  requestLog: boolean;
+  sessions: boolean;
+  workersAi: boolean;
+  /** Managed keys from the `SluiceKeys` Durable Object (and the admin API). */
+  managedKeys: boolean;
+  usage: boolean;
+}
+
+/** An opt-in feature's options: `true` is the defaults, `false`/unset is off. */
+export const want = <T>(value: T | boolean | undefined): T | undefined =>
+  value === true ? ({} as T) : value ? value : undefined;
