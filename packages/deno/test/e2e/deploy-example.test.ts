@@ -7,7 +7,7 @@ import { FAKE_KEYS } from "@sluice/fake-upstream";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMetricLines } from "../../src/log-metrics.ts";
-import { type Child, DENO, EXAMPLE_DIR, FAKE_CLI, start } from "./processes.ts";
+import { type Child, startStack } from "./processes.ts";
 
 const KEYS = {
   stream: "sluice-e2e-stream-0001",
@@ -23,36 +23,14 @@ let gatewayUrl: string;
 const seen: string[] = [];
 
 beforeAll(async () => {
-  const started = await start(process.execPath, [FAKE_CLI, "--port", "0"], { ready: /^(\{.*\})\n/m });
-  fake = started.child;
-  const { url, baseUrls } = JSON.parse(started.match[1]!) as {
-    url: string;
-    baseUrls: Record<string, string>;
-  };
-  fakeUrl = url;
-  const served = await start(
-    DENO,
-    ["serve", "--host", "127.0.0.1", "--port", "0", "--allow-net", "--allow-env", "main.ts"],
+  ({ fake, deno, fakeUrl, gatewayUrl } = await startStack(
     {
-      cwd: EXAMPLE_DIR,
-      ready: /Listening on (http:\/\/127\.0\.0\.1:\d+)/,
-      env: {
-        SLUICE_KV_PATH: ":memory:",
-        ANTHROPIC_API_KEY: FAKE_KEYS.anthropic,
-        OPENAI_API_KEY: FAKE_KEYS.openai,
-        ANTHROPIC_BASE_URL: baseUrls.anthropic!,
-        OPENAI_BASE_URL: baseUrls.openai!,
-        SLUICE_KEYS: Object.values(KEYS).join(","),
-        SLUICE_RATE_LIMIT: `${LIMIT}/60s`,
-        SLUICE_CACHE_TTL: "60",
-      },
+      SLUICE_KEYS: Object.values(KEYS).join(","),
+      SLUICE_RATE_LIMIT: `${LIMIT}/60s`,
+      SLUICE_CACHE_TTL: "60",
     },
-  ).catch(async (error) => {
-    await fake.stop();
-    throw error;
-  });
-  deno = served.child;
-  gatewayUrl = served.match[1]!;
+    FAKE_KEYS,
+  ));
 });
 
 afterAll(async () => {
