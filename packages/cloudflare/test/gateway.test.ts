@@ -1,27 +1,9 @@
 // The whole gateway in workerd: the test Worker's default export is `createWorker()` (test/worker.ts), with
 // real local DO, KV and R2 bindings, calling the fake upstream (started in Node by global-setup.ts).
-import { exports } from "cloudflare:workers";
 import { describe, expect, inject, test, vi } from "vitest";
+import { messages, worker } from "./worker-client.js";
 
 const keys = inject("fakeKeys" as never) as Record<string, string>;
-const worker = (exports as unknown as { default: unknown }).default as {
-  fetch(request: Request): Promise<Response>;
-};
-
-const messages = (clientKey: string, body: object, headers: Record<string, string> = {}) =>
-  worker.fetch(
-    new Request("https://sluice.test/anthropic/v1/messages", {
-      method: "POST",
-      headers: {
-        "x-api-key": clientKey,
-        "content-type": "application/json",
-        "anthropic-version": "2023-06-01",
-        ...headers,
-      },
-      body: JSON.stringify(body),
-    }),
-  );
-
 const ask = (text: string, extra: object = {}) => ({
   model: "claude-sonnet-4-6",
   max_tokens: 64,

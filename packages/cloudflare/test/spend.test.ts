@@ -1,16 +1,13 @@
 // Managed keys, budgets and usage through the whole Worker in workerd: the admin API on the SluiceKeys Durable
 // Object, budgets in the SluiceRateLimiter Durable Object, usage in SluiceUsage, against the fake upstream.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import { sha256Hex } from "@sluice/core";
 import type { SluiceKeys } from "../src/index.js";
+import { messages, worker } from "./worker-client.js";
 
 const TEST_ADMIN_KEY = env.SLUICE_ADMIN_KEY;
-
-const worker = (exports as unknown as { default: unknown }).default as {
-  fetch(request: Request): Promise<Response>;
-};
 
 const admin = (path: string, init: { method?: string; body?: object } = {}, key = TEST_ADMIN_KEY) =>
   worker.fetch(
@@ -39,22 +36,14 @@ async function createKey(body: object): Promise<Created> {
 
 // Each call reports 100 input + 50 output tokens (x-fake-usage) and reserves about 60 + 50 before it goes.
 const call = (clientKey: string) =>
-  worker.fetch(
-    new Request("https://sluice.test/anthropic/v1/messages", {
-      method: "POST",
-      headers: {
-        "x-api-key": clientKey,
-        "content-type": "application/json",
-        "anthropic-version": "2023-06-01",
-        "cache-control": "no-cache",
-        "x-fake-usage": "input=100,output=50",
-      },
-      body: JSON.stringify({
-        model: "claude-haiku-4-5",
-        max_tokens: 50,
-        messages: [{ role: "user", content: `budget ${crypto.randomUUID()}` }],
-      }),
-    }),
+  messages(
+    clientKey,
+    {
+      model: "claude-haiku-4-5",
+      max_tokens: 50,
+      messages: [{ role: "user", content: `budget ${crypto.randomUUID()}` }],
+    },
+    { "cache-control": "no-cache", "x-fake-usage": "input=100,output=50" },
   );
 
 const until = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
