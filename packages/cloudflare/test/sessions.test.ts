@@ -109,40 +109,29 @@ describe("conversationSessions (SESSIONS binding)", () => {
       passThroughOnException() {},
       props: {},
     } as unknown as ExecutionContext;
-    const response = await handler(
-      new Request("https://sluice.test/anthropic/v1/messages", {
-        method: "POST",
-        headers: {
-          "x-api-key": clientKey,
-          "anthropic-version": "2023-06-01",
-          "content-type": "application/json",
-          "x-sluice-session": id,
-          "x-fake-fault": "drip=50",
-        },
-        body: JSON.stringify(claude("abandoned", { stream: true })),
-      }),
-      testEnv,
-      ctx,
-    );
+    const send = (body: object, headers: Record<string, string> = {}) =>
+      handler(
+        new Request("https://sluice.test/anthropic/v1/messages", {
+          method: "POST",
+          headers: {
+            "x-api-key": clientKey,
+            "anthropic-version": "2023-06-01",
+            "content-type": "application/json",
+            "x-sluice-session": id,
+            ...headers,
+          },
+          body: JSON.stringify(body),
+        }),
+        testEnv,
+        ctx,
+      );
+    const response = await send(claude("abandoned", { stream: true }), { "x-fake-fault": "drip=50" });
     const reader = response.body!.getReader();
     await reader.read();
     await reader.cancel();
     await Promise.allSettled(pending);
     expect(pending.length).toBeGreaterThan(0);
-    const again = await handler(
-      new Request("https://sluice.test/anthropic/v1/messages", {
-        method: "POST",
-        headers: {
-          "x-api-key": clientKey,
-          "anthropic-version": "2023-06-01",
-          "content-type": "application/json",
-          "x-sluice-session": id,
-        },
-        body: JSON.stringify(claude("next")),
-      }),
-      testEnv,
-      ctx,
-    );
+    const again = await send(claude("next"));
     expect(again.headers.get("x-sluice-session-messages")).toBe("0");
     await again.arrayBuffer();
   });
