@@ -10,7 +10,7 @@ function bytes(seed: string): Buffer {
   return createHash("sha256").update(seed).digest();
 }
 
-export function fromAlphabet(seed: string, alphabet: string, length: number): string {
+function fromAlphabet(seed: string, alphabet: string, length: number): string {
   const b = length <= 32 ? bytes(seed) : Buffer.concat([bytes(seed), bytes(`${seed}#2`)]);
   let out = "";
   for (let i = 0; i < length; i++) out += alphabet[b[i % b.length]! % alphabet.length];

@@ -8,7 +8,7 @@ import type { Faults } from "./faults.js";
 import type { StreamSpec } from "./providers/types.js";
 
 /** A stalled stream gives up after this long even if the client never leaves. */
-export const STALL_CAP_MS = 5 * 60 * 1000;
+const STALL_CAP_MS = 5 * 60 * 1000;
 
 export interface StreamIo {
   res: ServerResponse;
@@ -30,7 +30,7 @@ export async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   }
 }
 
-export async function writeChunk(io: StreamIo, chunk: string): Promise<boolean> {
+async function writeChunk(io: StreamIo, chunk: string): Promise<boolean> {
   const { res, signal } = io;
   if (signal.aborted || res.destroyed) return false;
   if (chunk.length === 0) return true; // an empty chunk would terminate a chunked body
@@ -52,7 +52,7 @@ export async function writeChunk(io: StreamIo, chunk: string): Promise<boolean> 
 }
 
 /** Let already-written bytes reach the client, then send a TCP RST (a real "connection reset"). */
-export async function resetConnection(io: StreamIo): Promise<void> {
+async function resetConnection(io: StreamIo): Promise<void> {
   io.markSelfDestroyed();
   const socket = io.res.socket;
   for (let i = 0; i < 40 && socket && socket.writableLength > 0; i++) await sleep(5, io.signal);

@@ -49,7 +49,7 @@ export function chatCompletions(ctx: RequestContext, dialect: ChatDialect): Repl
 
 // ---- OpenAI ---------------------------------------------------------------------------------
 
-export function openaiUsage(u: Usage) {
+function openaiUsage(u: Usage) {
   return {
     prompt_tokens: u.input,
     completion_tokens: u.output,
