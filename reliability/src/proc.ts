@@ -68,7 +68,7 @@ export interface GroupMemory {
   workerdPids: number[];
 }
 
-export function groupMemory(pgrp: number): GroupMemory {
+function groupMemory(pgrp: number): GroupMemory {
   const members = processes().filter((p) => p.pgrp === pgrp);
   const workerd = members.filter((p) => p.comm.includes("workerd"));
   const rest = members.filter((p) => !p.comm.includes("workerd"));

@@ -73,7 +73,7 @@ export const SOAK_CALLS: SoakCall[] = [
 ];
 
 /** Why an answer is wrong, or undefined when it is a correct 200 or a well-formed 429. */
-export function answerProblem(
+function answerProblem(
   call: SoakCall,
   status: number,
   contentType: string,
