@@ -73,12 +73,7 @@ export const SOAK_CALLS: SoakCall[] = [
 ];
 
 /** Why an answer is wrong, or undefined when it is a correct 200 or a well-formed 429. */
-function answerProblem(
-  call: SoakCall,
-  status: number,
-  contentType: string,
-  raw: string,
-): string | undefined {
+function answerProblem(call: SoakCall, status: number, contentType: string, raw: string): string | undefined {
   if (status === 429) return errorShapeProblem(call.provider, raw);
   if (status !== 200) return `status ${status}: ${raw.slice(0, 160)}`;
   if (call.stream) {
