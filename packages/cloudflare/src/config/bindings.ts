@@ -73,7 +73,7 @@ export function namespaceBinding<T extends Rpc.DurableObjectBranded | undefined 
   return off ? undefined : binding(env, name, "idFromName", "a Durable Object namespace");
 }
 
-/** A non-empty, trimmed string setting (`vars` or secret), or undefined. */
+/** A non-empty, trimmed string setting from `vars` (secrets are read only through `envSecrets`), or undefined. */
 export const setting = (env: Record<string, unknown>, name: string) => {
   const value = env[name];
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
