@@ -13,14 +13,13 @@ import {
 } from "../src/memory/index.js";
 import type { CachePort, MetricPoint, RateLimitStore } from "../src/ports/index.js";
 import {
-  type ContractCase,
-  ContractFailure,
   cacheContract,
   metricsContract,
   objectsContract,
   rateLimitContract,
   secretsContract,
 } from "../src/testing/index.js";
+import { failedCases } from "./failed-cases.js";
 
 describe("memory ports pass their contracts", () => {
   for (const c of rateLimitContract(() => memoryRateLimitStore())) it(c.name, c.run);
@@ -36,20 +35,6 @@ describe("memory ports pass their contracts", () => {
   for (const c of secretsContract(memorySecrets({ A: "1", B: "two ✓" }), { A: "1", B: "two ✓" }))
     it(c.name, c.run);
 });
-
-/** Runs every case; returns the names of those that failed with a ContractFailure (others rethrow). */
-async function failedCases(cases: ContractCase[]): Promise<string[]> {
-  const failed: string[] = [];
-  for (const c of cases) {
-    try {
-      await c.run();
-    } catch (error) {
-      if (!(error instanceof ContractFailure)) throw error;
-      failed.push(c.name);
-    }
-  }
-  return failed;
-}
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 

@@ -6,30 +6,13 @@ import { describe, expect, it } from "vitest";
 import { memoryKeyStore, memoryUsageStore } from "../src/memory/index.js";
 import type { ClientKeyRecord, KeyStore, UsageCounters, UsageStore } from "../src/ports/index.js";
 import { emptyCounters } from "../src/ports/usage.js";
-import {
-  ContractFailure,
-  type ContractCase,
-  keyStoreContract,
-  usageStoreContract,
-} from "../src/testing/index.js";
+import { keyStoreContract, usageStoreContract } from "../src/testing/index.js";
+import { failedCases } from "./failed-cases.js";
 
 describe("memory spend stores pass their contracts", () => {
   for (const c of keyStoreContract(() => memoryKeyStore())) it(c.name, c.run);
   for (const c of usageStoreContract(() => memoryUsageStore())) it(c.name, c.run);
 });
-
-async function failedCases(cases: ContractCase[]): Promise<string[]> {
-  const failed: string[] = [];
-  for (const c of cases) {
-    try {
-      await c.run();
-    } catch (error) {
-      if (!(error instanceof ContractFailure)) throw error;
-      failed.push(c.name);
-    }
-  }
-  return failed;
-}
 
 /** Wraps the memory store, changing one behaviour. */
 function broken(change: (inner: ReturnType<typeof memoryKeyStore>) => Partial<KeyStore>): KeyStore {
