@@ -4,7 +4,8 @@
  * usually serialization drift upstream of Sluice (a reordered key, a timestamp in the system prompt).
  */
 import type { GatewayContext } from "../context.js";
-import { prefixHash } from "./affinity.js";
+import { sha256Hex } from "../util/crypto.js";
+import { cacheablePrefix } from "./affinity.js";
 
 /** Anthropic's default cache lifetime: a prefix seen longer ago than this may honestly have expired. */
 const CACHE_LIFETIME_MS = 5 * 60 * 1000;
@@ -13,10 +14,13 @@ const seen = new Map<string, number>();
 
 export function watchPromptCache(ctx: GatewayContext): void {
   if (ctx.provider.name !== "anthropic" || !ctx.body || !ctx.json) return;
+  // Most calls declare no cache breakpoint: leave their completion alone, off the hot path.
+  const prefix = cacheablePrefix(ctx.json);
+  if (!prefix) return;
   const completion = ctx.completion;
   ctx.completion = (async () => {
-    const [result, hash] = await Promise.all([completion, prefixHash(ctx.json)]);
-    if (!hash || result.failure) return result;
+    const [result, hash] = await Promise.all([completion, sha256Hex(JSON.stringify(prefix))]);
+    if (result.failure) return result;
     const now = Date.now();
     const before = seen.get(hash);
     if (seen.size >= REMEMBERED) seen.delete(seen.keys().next().value!);
