@@ -1,6 +1,6 @@
 /** Validation of the key fields the admin API accepts; every message names the field and what it wants. */
 import { GatewayError } from "../failures.js";
-import type { ClientKeyRecord } from "../ports/keys.js";
+import { type ClientKeyRecord, RESOURCE_GRANTS, type ResourceGrant } from "../ports/keys.js";
 import { PROVIDERS } from "../providers/index.js";
 import type { ProviderName } from "../providers/types.js";
 import { parseRate } from "../util/time.js";
@@ -9,7 +9,16 @@ export type KeyFields = Omit<ClientKeyRecord, "id" | "hash">;
 /** A field set to null in a PATCH is removed from the record. */
 export type KeyPatch = { [K in keyof KeyFields]?: KeyFields[K] | null };
 
-const FIELDS = ["name", "rateLimit", "budget", "allowedProviders", "allowedModels", "expiresAt", "disabled"];
+const FIELDS = [
+  "name",
+  "rateLimit",
+  "budget",
+  "allowedProviders",
+  "allowedModels",
+  "grants",
+  "expiresAt",
+  "disabled",
+];
 
 const bad = (message: string) => new GatewayError("bad_request", message);
 const isPositiveInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
@@ -67,6 +76,12 @@ export function parseKeyPatch(body: unknown): KeyPatch {
           throw bad("allowedModels must be a list of model names.");
         }
         out.allowedModels = value as string[];
+        break;
+      case "grants":
+        if (!Array.isArray(value) || !value.every((g) => RESOURCE_GRANTS.includes(g as ResourceGrant))) {
+          throw bad(`grants must be a list of: ${RESOURCE_GRANTS.join(", ")}.`);
+        }
+        out.grants = [...new Set(value as ResourceGrant[])];
         break;
       case "expiresAt": {
         const time = typeof value === "string" ? Date.parse(value) : value;

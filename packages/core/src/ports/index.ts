@@ -3,5 +3,5 @@ export type { BucketPolicy, RateLimitStore, TakeOptions, TakeResult } from "./ra
 export type { CachePort } from "./cache.js";
 export type { MetricPoint, MetricsSink } from "./metrics.js";
 export type { ObjectStore, StoredObject } from "./objects.js";
-export type { ClientKeyRecord, KeyStore } from "./keys.js";
+export type { ClientKeyRecord, KeyStore, ResourceGrant } from "./keys.js";
 export type { UsageCounters, UsageStore } from "./usage.js";

@@ -1,5 +1,10 @@
 import type { ProviderName } from "../providers/types.js";
 
+/** The pass-through resource families a key can be granted. */
+export type ResourceGrant = "files" | "batches" | "responses";
+
+export const RESOURCE_GRANTS: readonly ResourceGrant[] = ["files", "batches", "responses"];
+
 /** A client key as Sluice stores it: the key itself is never kept, only its SHA-256. */
 export interface ClientKeyRecord {
   /** Public id, safe for logs and metrics (e.g. "key_3f9a…"). */
@@ -13,6 +18,11 @@ export interface ClientKeyRecord {
   budget?: { tokens: number; window: "day" | "month" };
   allowedProviders?: ProviderName[];
   allowedModels?: string[];
+  /**
+   * Pass-through resource endpoints this key may use (Files, Message Batches, stored Responses). Without a
+   * grant they are refused with 403; model lists stay open.
+   */
+  grants?: ResourceGrant[];
   /** Milliseconds since the epoch. */
   expiresAt?: number;
   disabled?: boolean;
