@@ -1,7 +1,7 @@
 import type { FailureName } from "./failures.js";
 import type { ResolvedOptions } from "./options.js";
 import type { ClientKeyRecord } from "./ports/keys.js";
-import type { Endpoint, ProviderSpec } from "./providers/types.js";
+import type { Endpoint, ProviderName, ProviderSpec } from "./providers/types.js";
 import { emptyUsage } from "./stream/usage.js";
 import { Semaphore } from "./util/semaphore.js";
 
@@ -19,6 +19,11 @@ export class GatewayContext {
   readonly startedAt = Date.now();
   /** The model asked for: from the JSON body, or from the path (Gemini). */
   model: string;
+  /**
+   * The target whose response was passed on: the fallback's provider and model when a fallback answered.
+   * Unset when no upstream answer reached the client. Cost and metrics name the call by it.
+   */
+  answered?: { provider: ProviderName; model: string };
   /** Whether the response will be a stream. */
   stream = false;
   /** The authenticated client key (never the key itself). */

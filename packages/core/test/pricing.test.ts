@@ -64,6 +64,32 @@ describe("costOf", () => {
     expect(
       costOf({ ...DEFAULT_PRICING, "claude-opus-4-5": { input: 1, output: 1 } }, "claude-opus-4-5", usage),
     ).toBe(1);
-    expect(costOf(DEFAULT_PRICING, "unpriced-model", usage)).toBe(0);
+    expect(costOf(DEFAULT_PRICING, "unpriced-model", usage)).toBeUndefined();
+  });
+
+  it("prices exact ids and dated snapshots only: a longer name is not its prefix's model", () => {
+    const usage = { ...emptyUsage(), inputTokens: 1_000_000 };
+    for (const [model, price] of [
+      ["o3", 2],
+      ["o3-2025-04-16", 2],
+      ["gpt-5", 1.25],
+      ["gpt-4.1-2025-04-14", 2],
+      ["gpt-4.1-mini", 0.4],
+      ["claude-sonnet-4-5-20250929", 3],
+      ["claude-3-5-haiku-latest", 0.8],
+      ["gemini-2.5-flash-001", 0.3],
+    ] as const) {
+      expect(costOf(DEFAULT_PRICING, model, usage), model).toBe(price);
+    }
+    for (const model of [
+      "o3-pro",
+      "gpt-5-pro",
+      "gpt-5-codex",
+      "gpt-4.1-turbo",
+      "gemini-2.5-flash-x",
+      "o3-",
+    ]) {
+      expect(costOf(DEFAULT_PRICING, model, usage), model).toBeUndefined();
+    }
   });
 });

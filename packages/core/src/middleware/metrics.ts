@@ -24,6 +24,9 @@ export function metrics(sinks: MetricsSink[], pricing: PricingTable): Middleware
   };
 }
 
+/** `costUsd` of a call whose model the pricing table does not know: unknown, not free. */
+export const UNPRICED = -1;
+
 function remaining(headers: Headers | undefined, names: string[]): number {
   for (const name of names) {
     const value = headers?.get(name);
@@ -42,8 +45,8 @@ export function metricPoint(
   const failure = result.failure ?? ctx.failure ?? "";
   return {
     timestamp: ctx.startedAt,
-    provider: ctx.provider.name,
-    model: ctx.model,
+    provider: ctx.answered?.provider ?? ctx.provider.name,
+    model: ctx.answered?.model ?? ctx.model,
     keyId: ctx.client?.id ?? "",
     route: ctx.route,
     status,
@@ -57,7 +60,7 @@ export function metricPoint(
     retries: ctx.retries,
     latencyMs: Date.now() - ctx.startedAt,
     ttfbMs: result.ttfbMs,
-    costUsd: ctx.cache === "HIT" ? 0 : costOf(pricing, ctx.model, usage),
+    costUsd: ctx.cache === "HIT" ? 0 : (costOf(pricing, ctx.answered?.model ?? ctx.model, usage) ?? UNPRICED),
     upstreamRequestsRemaining: remaining(ctx.upstreamHeaders, [
       "anthropic-ratelimit-requests-remaining",
       "x-ratelimit-remaining-requests",

@@ -19,7 +19,10 @@ export interface ModelPrice {
   cacheWrite1h?: number;
 }
 
-/** Keys are model ids or prefixes; the longest matching prefix wins, so dated snapshots match their family. */
+/**
+ * Keys are exact model ids. A dated snapshot of a priced id (`-20250929`, `-2025-04-14`, `-001`) or its
+ * `-latest` alias takes that id's price; nothing else does, so `o3-pro` is never priced as `o3`.
+ */
 export type PricingTable = Record<string, ModelPrice>;
 
 export const PRICING_DATE = "2026-11-21";
@@ -35,13 +38,17 @@ const claude = (input: number, output: number): ModelPrice => ({
 export const DEFAULT_PRICING: PricingTable = {
   // Opus 4 and 4.1 kept the old Opus price; Opus 4.5 and later are a third of it.
   "claude-opus-4": claude(15, 75),
+  "claude-opus-4-0": claude(15, 75),
   "claude-opus-4-1": claude(15, 75),
   "claude-opus-4-5": claude(5, 25),
   "claude-opus-4-6": claude(5, 25),
   "claude-opus-4-7": claude(5, 25),
   "claude-sonnet-4": claude(3, 15),
+  "claude-sonnet-4-0": claude(3, 15),
+  "claude-sonnet-4-5": claude(3, 15),
+  "claude-sonnet-4-6": claude(3, 15),
   "claude-3-7-sonnet": claude(3, 15),
-  "claude-haiku-4": claude(1, 5),
+  "claude-haiku-4-5": claude(1, 5),
   "claude-3-5-haiku": claude(0.8, 4),
   "claude-3-haiku": { input: 0.25, cacheWrite: 0.3, cacheWrite1h: 0.5, cacheRead: 0.03, output: 1.25 },
   "gpt-4.1": { input: 2, cacheRead: 0.5, output: 8 },
@@ -61,21 +68,24 @@ export const DEFAULT_PRICING: PricingTable = {
   "gemini-2.5-flash-lite": { input: 0.1, cacheRead: 0.01, output: 0.4 },
 };
 
+/** Suffixes that name a snapshot of the same model: -YYYYMMDD, -YYYY-MM-DD, -NNN (Gemini), -latest. */
+const SNAPSHOT = /-(?:\d{8}|\d{4}-\d{2}-\d{2}|\d{3}|latest)$/;
+
+/** The price of an exact id, or of the id a dated snapshot belongs to; undefined when unpriced. */
 export function priceFor(table: PricingTable, model: string): ModelPrice | undefined {
-  let best: string | undefined;
-  for (const prefix in table) {
-    if (model.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
-  }
-  return best ? table[best] : undefined;
+  if (Object.hasOwn(table, model)) return table[model];
+  const base = model.replace(SNAPSHOT, "");
+  return base !== model && Object.hasOwn(table, base) ? table[base] : undefined;
 }
 
 /**
- * Cost in US dollars of one call's usage; 0 for a model the table does not price. Cache writes are split
- * by TTL when the provider reports it (`cacheWrite1hTokens`), the rest priced as 5-minute writes.
+ * Cost in US dollars of one call's usage; undefined for a model the table does not price (an unknown
+ * cost, never a guess). Cache writes are split by TTL when the provider reports it
+ * (`cacheWrite1hTokens`), the rest priced as 5-minute writes.
  */
-export function costOf(table: PricingTable, model: string, usage: Usage): number {
+export function costOf(table: PricingTable, model: string, usage: Usage): number | undefined {
   const price = priceFor(table, model);
-  if (!price) return 0;
+  if (!price) return undefined;
   const write5m = price.cacheWrite ?? price.input;
   const hour = Math.min(usage.cacheWrite1hTokens ?? 0, usage.cacheWriteTokens);
   const perToken =

@@ -6,7 +6,10 @@ export interface MetricPoint {
   /** Milliseconds since the epoch when the request arrived. */
   timestamp: number;
   provider: ProviderName | "";
-  /** The model the client asked for ("" when unknown, e.g. an unparsable body). */
+  /**
+   * The model that answered: after aliases and task routing, and the fallback's model when a fallback
+   * answered ("" when unknown, e.g. an unparsable body).
+   */
   model: string;
   /** The client key's public id (never the key). "" when the call was not authenticated. */
   keyId: string;
@@ -27,7 +30,7 @@ export interface MetricPoint {
   latencyMs: number;
   /** Time to the first byte of the response body (-1 when no body was sent). */
   ttfbMs: number;
-  /** Cost in US dollars from the pricing table (0 when the model is unpriced). */
+  /** Cost in US dollars from the pricing table; -1 when the model is unpriced (unknown cost, not free). */
   costUsd: number;
   /** Upstream capacity left, from the provider's rate-limit headers (-1 when absent). */
   upstreamRequestsRemaining: number;

@@ -12,14 +12,14 @@ export function usageCounter(store: UsageStore, pricing: PricingTable): Middlewa
     if (!client || (!ctx.upstreamHeaders && ctx.cache !== "HIT")) return response;
     ctx.waitUntil(
       ctx.completion.then(({ usage }) => {
-        const cost = ctx.cache === "HIT" ? 0 : costOf(pricing, ctx.model, usage);
+        const cost = ctx.cache === "HIT" ? 0 : costOf(pricing, ctx.answered?.model ?? ctx.model, usage);
         return store.add(client.id, dayOf(ctx.startedAt), {
           requests: 1,
           inputTokens: usage.inputTokens,
           outputTokens: usage.outputTokens,
           cacheReadTokens: usage.cacheReadTokens,
           cacheWriteTokens: usage.cacheWriteTokens,
-          costNanoUsd: Math.round(cost * 1e9),
+          costNanoUsd: Math.round((cost ?? 0) * 1e9), // unpriced: flagged by the usage rows (dashboard work)
         });
       }),
     );

@@ -109,6 +109,7 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
       outcome.body = held.reader;
     }
     if (breaker && response.ok) void breaker.success(target.id).catch(() => {});
+    ctx.answered = { provider: target.provider.name, model: target.model };
     const answer = await respond(
       ctx,
       target,
