@@ -1,5 +1,5 @@
 // The CLI as another process would use it: first stdout line is JSON with the URLs, SIGTERM exits 0.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,5 +67,28 @@ describe("sluice-fake-upstream CLI", () => {
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
+  });
+
+  it("--help and -h print usage on stdout and exit 0 without listening", async () => {
+    const cli = await cliPath();
+    for (const flag of ["--help", "-h"]) {
+      const run = spawnSync(process.execPath, [cli, flag], { encoding: "utf8", timeout: 10_000 });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: sluice-fake-upstream \[--port N\] \[--host H\]/);
+      expect(run.stdout).not.toMatch(/^\{"url":"http/m); // never started listening
+      expect(run.stderr).toBe("");
+    }
+  });
+
+  it("an unknown flag exits 2 naming the flag, with usage on stderr and no stack trace", async () => {
+    const run = spawnSync(process.execPath, [await cliPath(), "--prot", "8080"], {
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("--prot");
+    expect(run.stderr).toContain("Usage: sluice-fake-upstream");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
