@@ -12,4 +12,5 @@ source "$root/scripts/setup.sh"
 cd "$root"
 pnpm -s lint
 pnpm -s typecheck
+bash scripts/check-packages.sh   # the packed tarballs: publint --strict, attw --profile esm-only, LICENSE, peers
 pnpm -s test
