@@ -24,7 +24,16 @@ export type { FallbackTarget } from "./upstream/targets.js";
 export { openAiCompatible } from "./providers/openai-compatible.js";
 export { sha256Hex } from "./util/crypto.js";
 export type * from "./ports/index.js";
-export { emptyCounters } from "./ports/usage.js";
+export {
+  addCounters,
+  addEntry,
+  COUNTER_FIELDS,
+  counterEntries,
+  daysBetween,
+  emptyCounters,
+  hourOf,
+  hoursBetween,
+} from "./ports/usage.js";
 export { createClientKey, generateClientKey, CLIENT_KEY_PREFIX } from "./spend/keygen.js";
 export { budgets, billedTokens, BUDGET_REMAINING_HEADER, type BudgetOptions } from "./spend/budget.js";
 export { budgetWindow, dayOf, type BudgetWindow } from "./spend/window.js";

@@ -15,7 +15,15 @@ function read(reader: UsageReader, ...values: unknown[]) {
   const usage = emptyUsage();
   let failure: string | undefined;
   for (const value of values) failure = reader(value, usage) ?? failure;
-  return { usage, failure };
+  const { complete: _, ...counts } = usage;
+  return { usage: counts, failure };
+}
+
+/** Whether the reader saw the provider's final count after these values. */
+function complete(reader: UsageReader, ...values: unknown[]): boolean {
+  const usage = emptyUsage();
+  for (const value of values) reader(value, usage);
+  return usage.complete === true;
 }
 
 const usage = (input: number, output: number, cacheRead = 0, cacheWrite = 0): Usage => ({
@@ -267,5 +275,30 @@ describe("Gemini usage", () => {
       "in_stream_overload",
     );
     expect(read(readGeminiUsage, [chunk({ promptTokenCount: 1 }), internal]).failure).toBe("in_stream_error");
+  });
+});
+
+describe("final counts", () => {
+  // A budget charges partial usage at no less than its reservation, so "final" must mean final.
+  const start = { type: "message_start", message: { usage: { input_tokens: 5, output_tokens: 1 } } };
+  const delta = { type: "message_delta", usage: { output_tokens: 9 } };
+  const gemini = (finishReason?: string) => ({
+    candidates: [{ content: { parts: [{ text: "x" }] }, ...(finishReason ? { finishReason } : {}) }],
+    usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 2 },
+  });
+
+  it("is final only after the event that carries the last count", () => {
+    expect(complete(readAnthropicUsage, start)).toBe(false);
+    expect(complete(readAnthropicUsage, start, delta)).toBe(true);
+    expect(
+      complete(readAnthropicUsage, { type: "message", usage: { input_tokens: 1, output_tokens: 1 } }),
+    ).toBe(true);
+    expect(complete(readOpenAiUsage, { choices: [{ delta: { content: "a" } }], usage: null })).toBe(false);
+    expect(
+      complete(readOpenAiUsage, { choices: [], usage: { prompt_tokens: 3, completion_tokens: 2 } }),
+    ).toBe(true);
+    expect(complete(readOpenAiUsage, { type: "response.created", response: { usage: null } })).toBe(false);
+    expect(complete(readGeminiUsage, gemini())).toBe(false);
+    expect(complete(readGeminiUsage, gemini(), gemini("STOP"))).toBe(true);
   });
 });

@@ -4,4 +4,4 @@ export type { CachePort } from "./cache.js";
 export type { MetricPoint, MetricsSink } from "./metrics.js";
 export type { ObjectStore, StoredObject } from "./objects.js";
 export type { ClientKeyRecord, KeyStore, ResourceGrant } from "./keys.js";
-export type { UsageCounters, UsageStore } from "./usage.js";
+export type { UsageCounters, UsageQuery, UsageRow, UsageStore } from "./usage.js";

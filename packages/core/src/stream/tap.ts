@@ -91,6 +91,7 @@ export function tapBody(
     settle = resolve;
   });
   let finished = false;
+  const byteStream = options.sse && BYTE_STREAMS;
 
   const sse = options.sse
     ? new SseReader((data) => {
@@ -189,8 +190,10 @@ export function tapBody(
           finish();
           return;
         }
-        const chunk = result.value;
         lastActivity = Date.now();
+        // An empty chunk is legal upstream but cannot be enqueued on a byte stream: wait for the next.
+        if (result.value.byteLength === 0) continue;
+        const chunk = byteStream ? ownBuffer(result.value) : result.value;
         for (let i = chunk.byteLength - 1; !sse && i >= 0; i--) {
           const c = chunk[i]!;
           if (c !== 32 && c !== 10 && c !== 13) {
@@ -219,11 +222,18 @@ export function tapBody(
   };
   // A byte stream lets runtimes hand chunks to the socket with less JS-side work (notably workerd).
   // Its enqueue transfers the chunk's buffer: everything that reads a chunk does so before enqueueing.
-  const stream =
-    options.sse && BYTE_STREAMS
-      ? new ReadableStream({ ...source, type: "bytes" } as never as UnderlyingDefaultSource<Uint8Array>)
-      : new ReadableStream<Uint8Array>(source, { highWaterMark: 0 });
+  const stream = byteStream
+    ? new ReadableStream({ ...source, type: "bytes" } as never as UnderlyingDefaultSource<Uint8Array>)
+    : new ReadableStream<Uint8Array>(source, { highWaterMark: 0 });
   return { stream, done };
+}
+
+/**
+ * A byte stream's enqueue transfers the chunk's whole buffer, detaching every other view of it: a chunk
+ * that is only part of its buffer (two chunks sliced from one read) is copied so its neighbours survive.
+ */
+function ownBuffer(chunk: Uint8Array): Uint8Array {
+  return chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : chunk.slice();
 }
 
 function concat(chunks: Uint8Array[], length: number): Uint8Array {

@@ -15,6 +15,12 @@ export interface Usage {
    * `.ephemeral_1h_input_tokens`), priced at the 1-hour write rate. Absent: all writes are 5-minute.
    */
   cacheWrite1hTokens?: number;
+  /**
+   * The provider's final count was read (Anthropic `message_delta` or a whole message, OpenAI's usage
+   * chunk or body, Gemini's finishing chunk). Until then the numbers are partial: a budget settles such a
+   * call at no less than its reservation.
+   */
+  complete?: boolean;
 }
 
 export const emptyUsage = (): Usage => ({
@@ -43,6 +49,7 @@ export const readAnthropicUsage: UsageReader = (value, usage) => {
   }
   const source = isObject(value.message) ? value.message.usage : value.usage;
   if (!isObject(source)) return undefined;
+  if (value.type === "message_delta" || value.type === "message") usage.complete = true;
   usage.inputTokens = num(source.input_tokens) ?? usage.inputTokens;
   usage.outputTokens = num(source.output_tokens) ?? usage.outputTokens;
   usage.cacheReadTokens = num(source.cache_read_input_tokens) ?? usage.cacheReadTokens;
@@ -77,6 +84,8 @@ export const readOpenAiUsage: UsageReader = (value, usage) => {
   if (input !== undefined) usage.inputTokens = input - cached;
   usage.cacheReadTokens = cached;
   usage.outputTokens = num(source.completion_tokens) ?? num(source.output_tokens) ?? usage.outputTokens;
+  // Chat Completions and Groq send usage once, at the end; Responses only on its last events.
+  usage.complete = true;
   return undefined;
 };
 
@@ -98,6 +107,9 @@ export const readGeminiUsage: UsageReader = (value, usage) => {
   usage.cacheReadTokens = cached;
   const output = (num(meta.candidatesTokenCount) ?? 0) + (num(meta.thoughtsTokenCount) ?? 0);
   if (output > 0) usage.outputTokens = output;
+  // Every chunk carries usageMetadata; the one with a finishReason carries the final count.
+  const candidates = Array.isArray(value.candidates) ? value.candidates : [];
+  if (candidates.some((c) => isObject(c) && typeof c.finishReason === "string")) usage.complete = true;
   return undefined;
 };
 
