@@ -55,10 +55,7 @@ function parse(ctx: Parameters<Middleware>[0]): void {
   if (!ctx.model && typeof fields.model === "string") ctx.model = fields.model;
   const mode = ctx.endpoint.stream;
   ctx.stream = mode === "always" || (mode === "body-flag" && fields.stream === true);
-  const allowed = ctx.client?.allowedModels;
-  if (allowed && !allowed.includes(ctx.model)) {
-    throw new GatewayError("forbidden", `This API key may not use the model "${ctx.model}".`);
-  }
+  // `allowedModels` is checked on the model actually sent, after routing (upstream/policy.ts).
 }
 
 function tooLarge(maxBytes: number): GatewayError {

@@ -29,20 +29,27 @@ export const estimateInputTokens = (bodyBytes: number): number => Math.ceil(body
 /**
  * The most output tokens the request allows: Anthropic `max_tokens`; OpenAI `max_completion_tokens`,
  * `max_tokens` or (Responses) `max_output_tokens`, times `n`; Gemini `generationConfig.maxOutputTokens`.
- * `fallback` when the request sets no cap; 0 for embeddings.
+ * Undefined when the request sets no cap (the call is open-ended); 0 for embeddings.
  */
-export function maxOutputTokens(route: string, json: unknown, fallback: number): number {
+export function outputCap(route: string, json: unknown): number | undefined {
   if (EMBEDDING_ROUTES.has(route)) return 0;
   const body = (typeof json === "object" && json !== null ? json : {}) as Json;
   if (route.startsWith("gemini.")) {
     const config = (body.generationConfig ?? body.generation_config) as Json | undefined;
-    const cap = positive(config?.maxOutputTokens ?? config?.max_output_tokens) ?? fallback;
-    return cap * (positive(config?.candidateCount) ?? 1);
+    const cap = positive(config?.maxOutputTokens ?? config?.max_output_tokens);
+    return cap === undefined ? undefined : cap * (positive(config?.candidateCount) ?? 1);
   }
   const cap =
-    positive(body.max_completion_tokens) ??
-    positive(body.max_tokens) ??
-    positive(body.max_output_tokens) ??
-    fallback;
-  return cap * (positive(body.n) ?? 1);
+    positive(body.max_completion_tokens) ?? positive(body.max_tokens) ?? positive(body.max_output_tokens);
+  return cap === undefined ? undefined : cap * (positive(body.n) ?? 1);
+}
+
+/** The output to reserve: the request's cap, or `fallback` (times `n`) when it sets none. */
+export function maxOutputTokens(route: string, json: unknown, fallback: number): number {
+  const cap = outputCap(route, json);
+  if (cap !== undefined) return cap;
+  const body = (typeof json === "object" && json !== null ? json : {}) as Json;
+  const config = (body.generationConfig ?? body.generation_config) as Json | undefined;
+  const n = route.startsWith("gemini.") ? positive(config?.candidateCount) : positive(body.n);
+  return fallback * (n ?? 1);
 }

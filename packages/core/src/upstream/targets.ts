@@ -9,6 +9,7 @@ import type { ProviderName, ProviderSpec } from "../providers/types.js";
 import { CHAT_PATHS, shapeOf, type Translation, translation, Untranslatable } from "../translate/index.js";
 import { replaceTopLevelString } from "../util/json-splice.js";
 import { pick, prefixHash } from "./affinity.js";
+import { assertMayUse, mayUse } from "./policy.js";
 
 export interface FallbackTarget {
   /** Default: the provider the client called. Another provider needs `translate: true`. */
@@ -131,13 +132,15 @@ async function fallback(ctx: GatewayContext, spec: FallbackTarget): Promise<Targ
   }
 }
 
+/** The primary, then each fallback the key may use (one it may not is skipped, never sent). */
 export async function planTargets(ctx: GatewayContext): Promise<Target[]> {
+  assertMayUse(ctx);
   const targets = [await primary(ctx)];
   const { fallbacks } = ctx.options;
   const specs = fallbacks[ctx.model] ?? fallbacks[ctx.route] ?? fallbacks["*"] ?? [];
   for (const spec of specs) {
     const target = await fallback(ctx, spec);
-    if (target) targets.push(target);
+    if (target && mayUse(ctx.client, target.provider.name, target.model)) targets.push(target);
   }
   return targets;
 }

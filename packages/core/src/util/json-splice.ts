@@ -39,6 +39,11 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
  * is not a top-level field. Assumes `text` is a valid JSON object (the body was already parsed once).
  */
 export function replaceTopLevelString(text: string, key: string, value: string): string | undefined {
+  return replaceTopLevelValue(text, key, JSON.stringify(value));
+}
+
+/** The text with the top-level `key`'s value replaced by the raw JSON `raw`; undefined when there is none. */
+export function replaceTopLevelValue(text: string, key: string, raw: string): string | undefined {
   let i = text.indexOf("{");
   if (i < 0) return undefined;
   i++;
@@ -56,8 +61,25 @@ export function replaceTopLevelString(text: string, key: string, value: string):
     if (valueEnd < 0) return undefined;
     // Scalars other than strings end at the delimiter; trim the whitespace before it.
     while (valueEnd > valueStart && isSpace(text.charCodeAt(valueEnd - 1))) valueEnd--;
-    if (name === key) return text.slice(0, valueStart) + JSON.stringify(value) + text.slice(valueEnd);
+    if (name === key) return text.slice(0, valueStart) + raw + text.slice(valueEnd);
     i = valueEnd;
   }
   return undefined;
+}
+
+/**
+ * The text with `"key":raw` set at the top level: the value replaced when the key is there, else the field
+ * added as the object's last member (right before its closing brace), every other byte unchanged.
+ */
+export function setTopLevelValue(text: string, key: string, raw: string): string | undefined {
+  const replaced = replaceTopLevelValue(text, key, raw);
+  if (replaced !== undefined) return replaced;
+  const open = text.indexOf("{");
+  let close = text.length - 1;
+  while (close > open && isSpace(text.charCodeAt(close))) close--;
+  if (open < 0 || text.charCodeAt(close) !== 125) return undefined;
+  let last = close - 1;
+  while (last > open && isSpace(text.charCodeAt(last))) last--;
+  const empty = last === open;
+  return `${text.slice(0, last + 1)}${empty ? "" : ","}${JSON.stringify(key)}:${raw}${text.slice(last + 1)}`;
 }
