@@ -1,4 +1,6 @@
-// Usage counters on their real storage: SQLite-backed Durable Objects (one per key) in workerd, over RPC.
+// Usage rows on their real storage: SQLite-backed Durable Objects (one per key, plus the key index) in
+// workerd, over RPC.
+import { emptyCounters, type UsageCounters } from "@sluice/core";
 import { usageStoreContract } from "@sluice/core/testing";
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
@@ -6,13 +8,13 @@ import { describe, expect, test } from "vitest";
 import { durableObjectUsageStore, type SluiceUsage } from "../src/index.js";
 
 const store = durableObjectUsageStore(env.USAGE);
-const counters = (n: number) => ({
+const counters = (n: number): UsageCounters => ({
+  ...emptyCounters(),
   requests: 1,
   inputTokens: n,
   outputTokens: 2 * n,
-  cacheReadTokens: 3 * n,
-  cacheWriteTokens: 4 * n,
   costNanoUsd: 1_000_000_007 * n,
+  errors: { upstream_error: n },
 });
 
 describe("SluiceUsage store: core contract (real local SQLite Durable Objects, over RPC)", () => {
@@ -20,25 +22,47 @@ describe("SluiceUsage store: core contract (real local SQLite Durable Objects, o
 });
 
 describe("SluiceUsage store: storage", () => {
-  test("counters survive eviction, and each key has its own object", async () => {
-    const key = `usage-test-${crypto.randomUUID()}`;
-    await store.add(key, "2026-02-01", counters(5));
-    const stub = env.USAGE.get(env.USAGE.idFromName(key));
+  test("rows survive eviction, and each key has its own object", async () => {
+    const keyId = `usage-test-${crypto.randomUUID()}`;
+    const hour = "2026-02-01T10";
+    await store.add({ keyId, model: "m", hour, counters: counters(5) });
+    const stub = env.USAGE.get(env.USAGE.idFromName(keyId));
     const before = await runInDurableObject(stub, (instance: SluiceUsage) => instance);
     await evictDurableObject(stub);
     const after = await runInDurableObject(stub, (instance: SluiceUsage) => instance);
     expect(after).not.toBe(before);
-    await store.add(key, "2026-02-01", counters(1));
-    expect(await store.get(key, "2026-02-01")).toEqual({ ...counters(6), requests: 2 });
-    const other = env.USAGE.get(env.USAGE.idFromName(`${key}-other`));
-    expect(await other.get(key, "2026-02-01")).toBeNull();
+    await store.add({ keyId, model: "m", hour, counters: counters(1) });
+    expect(await store.query({ keyId, from: hour, to: hour })).toEqual([
+      { keyId, model: "m", hour, counters: { ...counters(6), requests: 2 } },
+    ]);
+    const other = env.USAGE.get(env.USAGE.idFromName(`${keyId}-other`));
+    expect(await other.query(keyId, hour, hour)).toEqual([]);
   });
 
-  test("large costs stay exact (64-bit INTEGER columns, below 2^53)", async () => {
-    const key = `usage-big-${crypto.randomUUID()}`;
+  test("large costs stay exact (64-bit INTEGER values, below 2^53)", async () => {
+    const keyId = `usage-big-${crypto.randomUUID()}`;
+    const hour = "2026-02-02T00";
     const big = 4_000_000_000_000_001; // 4 million dollars and one nano-dollar
-    await store.add(key, "2026-02-02", { ...counters(0), costNanoUsd: big });
-    await store.add(key, "2026-02-02", { ...counters(0), costNanoUsd: big });
-    expect((await store.get(key, "2026-02-02"))?.costNanoUsd).toBe(2 * big);
+    const add = () =>
+      store.add({ keyId, model: "m", hour, counters: { ...emptyCounters(), costNanoUsd: big } });
+    await add();
+    await add();
+    expect((await store.query({ keyId, from: hour, to: hour }))[0]?.counters.costNanoUsd).toBe(2 * big);
+  });
+
+  test("an every-key query finds a key whose index mark was written by another isolate", async () => {
+    // A fresh store has an empty per-isolate memory, as a new isolate would: the index object answers.
+    const keyId = `usage-index-${crypto.randomUUID()}`;
+    await durableObjectUsageStore(env.USAGE).add({
+      keyId,
+      model: "m",
+      hour: "2031-05-06T07",
+      counters: counters(1),
+    });
+    const rows = await durableObjectUsageStore(env.USAGE).query({
+      from: "2031-05-06T00",
+      to: "2031-05-06T23",
+    });
+    expect(rows.filter((r) => r.keyId === keyId)).toHaveLength(1);
   });
 });

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { memoryKeyStore, memoryUsageStore } from "../src/memory/index.js";
-import type { ClientKeyRecord, KeyStore, UsageCounters, UsageStore } from "../src/ports/index.js";
-import { emptyCounters } from "../src/ports/usage.js";
+import type { ClientKeyRecord, KeyStore, UsageRow, UsageStore } from "../src/ports/index.js";
+import { addCounters, counterEntries, emptyCounters } from "../src/ports/usage.js";
 import { keyStoreContract, usageStoreContract } from "../src/testing/index.js";
 import { failedCases } from "./failed-cases.js";
 
@@ -63,21 +63,78 @@ describe("broken key stores fail the key-store contract", () => {
 });
 
 describe("broken usage stores fail the usage contract", () => {
+  /** The memory store with one behaviour changed. */
+  const brokenUsage = (change: (inner: UsageStore) => Partial<UsageStore>): UsageStore => {
+    const inner = memoryUsageStore();
+    return { ...inner, ...change(inner) };
+  };
+
   it("a store whose add is a racy read-modify-write fails the concurrency case, and only it", async () => {
-    const days = new Map<string, UsageCounters>();
+    const rows = new Map<string, UsageRow>();
+    const id = (r: { keyId: string; model: string; hour: string }) =>
+      JSON.stringify([r.keyId, r.model, r.hour]);
     const racy: UsageStore = {
-      async get(keyId, day) {
-        return days.get(`${keyId}/${day}`) ?? null;
+      async query({ keyId, from, to }) {
+        return [...rows.values()].filter(
+          (r) => r.hour >= from && r.hour <= to && (keyId === undefined || r.keyId === keyId),
+        );
       },
-      async add(keyId, day, delta) {
-        const current = days.get(`${keyId}/${day}`) ?? emptyCounters();
+      async add(row) {
+        counterEntries(row.counters);
+        const current = rows.get(id(row))?.counters ?? emptyCounters();
         await new Promise((r) => setTimeout(r, 0));
-        const next = { ...current };
-        for (const f of Object.keys(delta) as (keyof UsageCounters)[]) next[f] += delta[f];
-        days.set(`${keyId}/${day}`, next);
+        rows.set(id(row), {
+          ...row,
+          counters: addCounters(addCounters(emptyCounters(), current), row.counters),
+        });
       },
     };
     const failed = await failedCases(usageStoreContract(() => racy));
     expect(failed).toEqual([expect.stringMatching(/concurrent adds/)]);
+  });
+
+  it("a store that drops error counts fails the sum case", async () => {
+    const store = brokenUsage((inner) => ({
+      add: (row) => inner.add({ ...row, counters: { ...row.counters, errors: {} } }),
+    }));
+    expect(await failedCases(usageStoreContract(() => store))).toContainEqual(
+      expect.stringMatching(/sum exactly/),
+    );
+  });
+
+  it("a store whose range leaves out the last hour fails the range cases", async () => {
+    const store = brokenUsage((inner) => ({
+      query: async (range) => (await inner.query(range)).filter((r) => r.hour < range.to),
+    }));
+    const failed = await failedCases(usageStoreContract(() => store));
+    expect(failed).toContainEqual(expect.stringMatching(/include both ends/));
+    expect(failed).toContainEqual(expect.stringMatching(/every key's rows/));
+  });
+
+  it("a store that ignores the key filter fails the separation case", async () => {
+    const store = brokenUsage((inner) => ({ query: (range) => inner.query({ ...range, keyId: undefined }) }));
+    expect(await failedCases(usageStoreContract(() => store))).toContainEqual(
+      expect.stringMatching(/separate rows/),
+    );
+  });
+
+  it("a store that rounds instead of refusing fails the refusal case", async () => {
+    const round = (n: number) => Math.max(0, Math.round(n));
+    const store = brokenUsage((inner) => ({
+      add: (row) => {
+        const c = row.counters;
+        const counters = { ...c, inputTokens: round(c.inputTokens), outputTokens: round(c.outputTokens) };
+        counters.errors = Object.fromEntries(Object.entries(c.errors).map(([k, n]) => [k, round(n)]));
+        return inner.add({ ...row, counters });
+      },
+    }));
+    expect(await failedCases(usageStoreContract(() => store))).toEqual([expect.stringMatching(/refused/)]);
+  });
+
+  it("a store that splits model names on a separator fails the names case", async () => {
+    const store = brokenUsage((inner) => ({
+      add: (row) => inner.add({ ...row, model: row.model.split("/")[0]! }),
+    }));
+    expect(await failedCases(usageStoreContract(() => store))).toEqual([expect.stringMatching(/separators/)]);
   });
 });

@@ -1,4 +1,11 @@
-import { emptyCounters, type UsageCounters, type UsageStore } from "@sluice/core";
+import {
+  addEntry,
+  counterEntries,
+  daysBetween,
+  emptyCounters,
+  type UsageRow,
+  type UsageStore,
+} from "@sluice/core";
 import type { KvKey, KvSpendLike } from "./kv-types.ts";
 
 export interface KvUsageStoreOptions {
@@ -6,45 +13,52 @@ export interface KvUsageStoreOptions {
   prefix?: KvKey;
 }
 
-const FIELDS = Object.keys(emptyCounters()) as (keyof UsageCounters)[];
-
 /**
- * Per-key, per-day usage counters in Deno KV: one `Deno.KvU64` per field under
- * `[...prefix, <keyId>, <day>, <field>]`, and each `add` is one `atomic()` commit of `sum` mutations. KV applies
- * a sum inside the commit, with no read and no version check, so concurrent adds never collide, never retry
- * and never lose an update; a reader sees all six fields of an add or none. Counters are unsigned 64-bit
- * integers: a negative or fractional delta is refused rather than wrapped or rounded.
+ * Usage rows in Deno KV: one `Deno.KvU64` per counter under
+ * `[...prefix, "rows", <day>, <keyId>, <"HH">, <model>, <counter>]`, and each `add` is one `atomic()` commit of
+ * `sum` mutations. KV applies a sum inside the commit, with no read and no version check, so concurrent adds
+ * never collide, never retry and never lose an update; a reader sees all of an add or none. Key parts are
+ * typed values, so no key or model name can break the layout. A query lists one prefix per day (and key, when
+ * one is named). Counters are unsigned 64-bit integers: a negative or fractional value is refused rather
+ * than wrapped or rounded.
  *
  * @example
  * const kv = await Deno.openKv();
  * const gateway = createGateway({ secrets, keys: kvKeyStore(kv), stores: { usage: kvUsageStore(kv) } });
  */
 export function kvUsageStore(kv: KvSpendLike, options: KvUsageStoreOptions = {}): UsageStore {
-  const prefix = options.prefix ?? ["sluice", "usage"];
-  const keysOf = (keyId: string, day: string): KvKey[] => FIELDS.map((f) => [...prefix, keyId, day, f]);
+  const rows: KvKey = [...(options.prefix ?? ["sluice", "usage"]), "rows"];
   return {
-    async add(keyId, day, delta) {
+    async add({ keyId, model, hour, counters }) {
+      let entries: [string, number][];
+      try {
+        entries = counterEntries(counters);
+      } catch (error) {
+        throw new RangeError(`Deno KV usage store: ${(error as Error).message}.`);
+      }
       const op = kv.atomic();
-      const keys = keysOf(keyId, day);
-      FIELDS.forEach((field, i) => {
-        const n = delta[field];
-        if (!Number.isSafeInteger(n) || n < 0) {
-          throw new RangeError(`Deno KV usage store: ${field} must be a whole number ≥ 0, got ${n}.`);
-        }
-        op.sum(keys[i]!, BigInt(n));
-      });
+      for (const [field, n] of entries) {
+        op.sum([...rows, hour.slice(0, 10), keyId, hour.slice(11), model, field], BigInt(n));
+      }
       // A commit of sums has no checks to fail; not ok would mean KV refused the write outright.
       if (!(await op.commit()).ok) throw new Error("Deno KV usage store: the add was not committed.");
     },
 
-    async get(keyId, day) {
-      const entries = await kv.getMany<{ value: bigint }[]>(keysOf(keyId, day));
-      if (entries.every((e) => e.value === null)) return null;
-      const counters = emptyCounters();
-      FIELDS.forEach((field, i) => {
-        counters[field] = Number(entries[i]?.value?.value ?? 0n);
-      });
-      return counters;
+    async query({ keyId, from, to }) {
+      const found = new Map<string, UsageRow>();
+      for (const day of daysBetween(from, to)) {
+        const prefix = keyId !== undefined ? [...rows, day, keyId] : [...rows, day];
+        for await (const entry of kv.list<{ value: bigint }>({ prefix })) {
+          const [rowKey, hh, model, field] = entry.key.slice(rows.length + 1) as string[];
+          const hour = `${day}T${hh}`;
+          if (hour < from || hour > to || rowKey === undefined || field === undefined) continue;
+          const id = JSON.stringify([rowKey, model, hour]);
+          const row = found.get(id) ?? { keyId: rowKey, model: model ?? "", hour, counters: emptyCounters() };
+          found.set(id, row);
+          addEntry(row.counters, field, Number(entry.value.value));
+        }
+      }
+      return [...found.values()];
     },
   };
 }

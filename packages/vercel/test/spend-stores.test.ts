@@ -4,7 +4,7 @@
  * read, an add one transaction), what lands in Redis, and the edges of the encoding. The contracts
  * themselves run in EdgeRuntime (contracts.test.ts).
  */
-import { createClientKey, sha256Hex } from "@sluice/core";
+import { createClientKey, emptyCounters, sha256Hex, type UsageCounters } from "@sluice/core";
 import { Redis } from "@upstash/redis";
 import { describe, expect, inject, it } from "vitest";
 import { upstashKeyStore, upstashUsageStore } from "../src/upstash/index.js";
@@ -99,52 +99,63 @@ describe("upstash key store", () => {
 });
 
 describe("upstash usage store", () => {
+  const counters = (extra: Partial<UsageCounters> = {}): UsageCounters => ({
+    ...emptyCounters(),
+    requests: 1,
+    inputTokens: 2,
+    outputTokens: 3,
+    costNanoUsd: 4_000_000_000_000_000,
+    errors: { upstream_timeout: 1 },
+    ...extra,
+  });
+
   it("adds in one MULTI/EXEC; sums stay exact up to quadrillions of nano-dollars", async () => {
     const { client, calls } = recordingClient();
     const store = upstashUsageStore(client, { prefix: `sluice:usage:${fresh()}` });
-    const delta = {
-      requests: 1,
-      inputTokens: 2,
-      outputTokens: 3,
-      cacheReadTokens: 4,
-      cacheWriteTokens: 5,
-      costNanoUsd: 4_000_000_000_000_000,
-    };
-    await store.add("key_a", "2026-03-01", delta);
+    const row = { keyId: "key_a", model: "gpt-4o", hour: "2026-03-01T09", counters: counters() };
+    await store.add(row);
     expect(calls).toEqual(["multi"]);
-    await store.add("key_a", "2026-03-01", delta);
-    expect(await store.get("key_a", "2026-03-01")).toEqual({
-      requests: 2,
-      inputTokens: 4,
-      outputTokens: 6,
-      cacheReadTokens: 8,
-      cacheWriteTokens: 10,
-      costNanoUsd: 8_000_000_000_000_000,
-    });
-    await expect(store.add("key_a", "2026-03-01", { ...delta, inputTokens: 1.5 })).rejects.toThrow(
+    await store.add(row);
+    expect(await store.query({ keyId: "key_a", from: "2026-03-01T00", to: "2026-03-01T23" })).toEqual([
+      {
+        ...row,
+        counters: counters({
+          requests: 2,
+          inputTokens: 4,
+          outputTokens: 6,
+          costNanoUsd: 8_000_000_000_000_000,
+          errors: { upstream_timeout: 2 },
+        }),
+      },
+    ]);
+    await expect(store.add({ ...row, counters: counters({ inputTokens: 1.5 }) })).rejects.toThrow(
       /whole number/,
     );
   });
 
-  it("sets the retention on each day's counters", async () => {
+  it("keeps a hash per key and day with JSON field names, a set of the day's keys, and the retention on both", async () => {
     const prefix = `sluice:usage:${fresh()}`;
     const store = upstashUsageStore(new Redis({ url: upstash.url, token: upstash.token }), {
       prefix,
       retentionDays: 2,
     });
-    await store.add("key_b", "2026-03-02", {
-      requests: 1,
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      costNanoUsd: 0,
-    });
+    await store.add({ keyId: "key:b", model: "a:b", hour: "2026-03-02T07", counters: counters() });
     const resp = await RespConnection.open(upstash.redisPort);
     try {
-      const [ttl] = await resp.send([["TTL", `${prefix}key_b:2026-03-02`]]);
-      expect(ttl).toBeGreaterThan(86_400);
-      expect(ttl).toBeLessThanOrEqual(2 * 86_400);
+      const rows = `${prefix}rows:2026-03-02:key:b`;
+      const keys = `${prefix}keys:2026-03-02`;
+      const [fields, members, ...ttls] = await resp.send([
+        ["HKEYS", rows],
+        ["SMEMBERS", keys],
+        ["TTL", rows],
+        ["TTL", keys],
+      ]);
+      expect((fields as Buffer[]).map(String)).toContain(JSON.stringify(["07", "a:b", "requests"]));
+      expect((members as Buffer[]).map(String)).toEqual(["key:b"]);
+      for (const ttl of ttls) {
+        expect(ttl).toBeGreaterThan(86_400);
+        expect(ttl).toBeLessThanOrEqual(2 * 86_400);
+      }
     } finally {
       resp.close();
     }

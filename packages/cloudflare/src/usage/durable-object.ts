@@ -1,30 +1,26 @@
 /**
- * `SluiceUsage`: per-key, per-day usage counters in SQLite-backed Durable Objects, one object per client key
- * (`idFromName(keyId)`). Sharding by key keeps the counters off the `SluiceKeys` object, which every request
- * already reads, and spreads the writes: each call adds to its own key's object only.
+ * `SluiceUsage`: usage rows (key × model × UTC hour) in SQLite-backed Durable Objects, one object per client
+ * key (`idFromName(keyId)`). Sharding by key keeps the counters off the `SluiceKeys` object, which every
+ * request already reads, and spreads the writes: each call adds to its own key's object only. One more object
+ * of the class, the index, lists which keys have rows on which day, so "every key" can be read.
  *
- * Atomic: an add is one `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n` statement, and a Durable
- * Object runs one call's synchronous SQL to the end before the next, so concurrent adds all count.
+ * One SQLite row per counter (`field`, `n`): a new counter or failure name needs no schema change. An add is
+ * one `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n` per non-zero counter inside one synchronous
+ * transaction, and a Durable Object runs one call's synchronous SQL to the end before the next, so
+ * concurrent adds all count and a reader never sees half an add.
  */
-import type { UsageCounters } from "@sluice/core";
+import { addEntry, counterEntries, emptyCounters, type UsageRow } from "@sluice/core";
 import { DurableObject } from "cloudflare:workers";
 
-/** Counter field → column. Integers only (SQLite INTEGER is 64-bit; JS reads them exactly below 2^53). */
-const COLUMNS = {
-  requests: "requests",
-  inputTokens: "input_tokens",
-  outputTokens: "output_tokens",
-  cacheReadTokens: "cache_read_tokens",
-  cacheWriteTokens: "cache_write_tokens",
-  costNanoUsd: "cost_nano_usd",
-} as const satisfies Record<keyof UsageCounters, string>;
-
-const FIELDS = Object.keys(COLUMNS) as (keyof UsageCounters)[];
-const NAMES = FIELDS.map((f) => COLUMNS[f]);
+const SCHEMA = [
+  // Integers only: SQLite INTEGER is 64-bit and JS reads it exactly below 2^53.
+  "CREATE TABLE IF NOT EXISTS usage_rows (key_id TEXT NOT NULL, hour TEXT NOT NULL, model TEXT NOT NULL, field TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (key_id, hour, model, field))",
+  "CREATE TABLE IF NOT EXISTS usage_keys (day TEXT NOT NULL, key_id TEXT NOT NULL, PRIMARY KEY (day, key_id))",
+];
 
 const UPSERT =
-  `INSERT INTO usage (key_id, day, ${NAMES.join(", ")}) VALUES (?, ?, ${NAMES.map(() => "?").join(", ")}) ` +
-  `ON CONFLICT(key_id, day) DO UPDATE SET ${NAMES.map((n) => `${n} = ${n} + excluded.${n}`).join(", ")}`;
+  "INSERT INTO usage_rows (key_id, hour, model, field, n) VALUES (?, ?, ?, ?, ?) " +
+  "ON CONFLICT(key_id, hour, model, field) DO UPDATE SET n = n + excluded.n";
 
 /**
  * Durable Object class for `durableObjectUsageStore`. Re-export it from your Worker's entry module and bind
@@ -36,33 +32,50 @@ const UPSERT =
 export class SluiceUsage extends DurableObject {
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
-    ctx.storage.sql.exec(
-      `CREATE TABLE IF NOT EXISTS usage (key_id TEXT NOT NULL, day TEXT NOT NULL, ${NAMES.map((n) => `${n} INTEGER NOT NULL`).join(", ")}, PRIMARY KEY (key_id, day))`,
-    );
+    for (const statement of SCHEMA) ctx.storage.sql.exec(statement);
   }
 
-  /** Adds `delta` to the day's counters in one statement. */
-  add(keyId: string, day: string, delta: UsageCounters): void {
-    const values = FIELDS.map((field) => {
-      const value = delta[field];
-      // Core sends whole numbers; a stray fraction is rounded rather than turning the column into REAL.
-      if (typeof value !== "number" || !Number.isFinite(value))
-        throw new TypeError(`usage counter ${field} must be a number, got ${String(value)}`);
-      return Math.round(value);
+  /** Adds the row's counters in one transaction; a fraction or a negative refuses the whole add. */
+  add(row: UsageRow): void {
+    const entries = counterEntries(row.counters);
+    this.ctx.storage.transactionSync(() => {
+      for (const [field, n] of entries)
+        this.ctx.storage.sql.exec(UPSERT, row.keyId, row.hour, row.model, field, n);
     });
-    this.ctx.storage.sql.exec(UPSERT, keyId, day, ...values);
   }
 
-  /** The day's counters, or null when nothing was recorded. */
-  get(keyId: string, day: string): UsageCounters | null {
-    const row = this.ctx.storage.sql
-      .exec<Record<string, number>>(
-        `SELECT ${NAMES.join(", ")} FROM usage WHERE key_id = ? AND day = ?`,
-        keyId,
-        day,
+  /** The rows of `keyId` from hour `from` to hour `to`, both included. */
+  query(keyId: string, from: string, to: string): UsageRow[] {
+    const cursor = this.ctx.storage.sql.exec<{ hour: string; model: string; field: string; n: number }>(
+      "SELECT hour, model, field, n FROM usage_rows WHERE key_id = ? AND hour >= ? AND hour <= ?",
+      keyId,
+      from,
+      to,
+    );
+    const rows = new Map<string, UsageRow>();
+    for (const { hour, model, field, n } of cursor) {
+      const id = `${hour}\n${model}`;
+      const row = rows.get(id) ?? { keyId, model, hour, counters: emptyCounters() };
+      rows.set(id, row);
+      addEntry(row.counters, field, Number(n));
+    }
+    return [...rows.values()];
+  }
+
+  /** Index object: records that `keyId` has rows on `day`. */
+  noteKey(day: string, keyId: string): void {
+    this.ctx.storage.sql.exec("INSERT OR IGNORE INTO usage_keys (day, key_id) VALUES (?, ?)", day, keyId);
+  }
+
+  /** Index object: the keys with rows on any day from `from` to `to`, both included. */
+  keysBetween(from: string, to: string): string[] {
+    return this.ctx.storage.sql
+      .exec<{ key_id: string }>(
+        "SELECT DISTINCT key_id FROM usage_keys WHERE day >= ? AND day <= ?",
+        from,
+        to,
       )
-      .toArray()[0];
-    if (!row) return null;
-    return Object.fromEntries(FIELDS.map((f) => [f, Number(row[COLUMNS[f]])])) as unknown as UsageCounters;
+      .toArray()
+      .map((r) => r.key_id);
   }
 }

@@ -1,4 +1,10 @@
-import { type UsageCounters, type UsageStore, emptyCounters } from "../ports/usage.js";
+import {
+  COUNTER_FIELDS,
+  emptyCounters,
+  type UsageCounters,
+  type UsageRow,
+  type UsageStore,
+} from "../ports/usage.js";
 import { type ContractCase, check, equal, freshKey } from "./assert.js";
 
 const delta = (n: number): UsageCounters => ({
@@ -8,51 +14,153 @@ const delta = (n: number): UsageCounters => ({
   cacheReadTokens: 7 * n,
   cacheWriteTokens: 2 * n,
   costNanoUsd: 123_456_789 * n,
+  unpriced: n % 2,
+  cacheMisses: 1,
+  latencyMs: 100 * n,
+  ttfbMs: 40 * n,
+  ttfbCount: 1,
+  errors: n % 3 === 0 ? { upstream_error: 1, stream_stall: n } : { overloaded: 1 },
 });
 
-/** What every usage store must do: exact sums under concurrency, per key and per day, null when empty. */
+/** An hour no other run used (stores may persist across runs): a random hour in the 22nd century. */
+function freshDay(): string {
+  const time = Date.UTC(2100, 0, 1) + Math.floor(Math.random() * 36_000) * 86_400_000;
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+const sameCounters = (got: UsageCounters | undefined, want: UsageCounters, what: string) => {
+  check(got, `${what}: the row must exist`);
+  for (const field of COUNTER_FIELDS) equal(got[field], want[field], `${what}: ${field}`);
+  const names = new Set([...Object.keys(got.errors), ...Object.keys(want.errors)]);
+  for (const name of names) {
+    const key = name as keyof UsageCounters["errors"];
+    equal(got.errors[key] ?? 0, want.errors[key] ?? 0, `${what}: errors.${name}`);
+  }
+};
+
+const find = (rows: UsageRow[], keyId: string, model: string, hour: string) =>
+  rows.find((r) => r.keyId === keyId && r.model === model && r.hour === hour)?.counters;
+
+/**
+ * What every usage store must do: exact sums under concurrency in every field (errors by name), rows kept
+ * apart by key, model and hour, inclusive hour ranges across days, any key or model name, and a refused add
+ * (fractional or negative) writes nothing.
+ */
 export function usageStoreContract(
   make: () => UsageStore | Promise<UsageStore>,
   { concurrency = 50 }: { concurrency?: number } = {},
 ): ContractCase[] {
   return [
     {
-      name: "usage: nothing recorded is null",
+      name: "usage: nothing recorded is no rows",
       async run() {
         const store = await make();
-        equal(await store.get(freshKey("none"), "2026-01-01"), null, "get of an unused key");
+        const day = freshDay();
+        const rows = await store.query({ keyId: freshKey("none"), from: `${day}T00`, to: `${day}T23` });
+        equal(rows.length, 0, "rows of an unused key");
       },
     },
     {
-      name: `usage: ${concurrency} concurrent adds sum exactly, every field`,
+      name: `usage: ${concurrency} concurrent adds sum exactly, every field and every error name`,
       async run() {
         const store = await make();
-        const key = freshKey("sum");
+        const keyId = freshKey("sum");
+        const hour = `${freshDay()}T13`;
         await Promise.all(
-          Array.from({ length: concurrency }, (_, i) => store.add(key, "2026-01-02", delta(i + 1))),
+          Array.from({ length: concurrency }, (_, i) =>
+            store.add({ keyId, model: "claude-sonnet-4-6", hour, counters: delta(i + 1) }),
+          ),
         );
-        const got = await store.get(key, "2026-01-02");
-        check(got, "counters must exist after adds");
-        const n = (concurrency * (concurrency + 1)) / 2;
-        const want = { ...delta(n), requests: concurrency };
-        for (const field of Object.keys(emptyCounters()) as (keyof UsageCounters)[]) {
-          equal(got[field], want[field], `sum of ${field}`);
+        const want = emptyCounters();
+        for (let i = 1; i <= concurrency; i++) {
+          const d = delta(i);
+          for (const field of COUNTER_FIELDS) want[field] += d[field];
+          for (const [name, n] of Object.entries(d.errors)) {
+            const key = name as keyof UsageCounters["errors"];
+            want.errors[key] = (want.errors[key] ?? 0) + n;
+          }
         }
+        const rows = await store.query({ keyId, from: hour, to: hour });
+        equal(rows.length, 1, "one row for one key, model and hour");
+        sameCounters(find(rows, keyId, "claude-sonnet-4-6", hour), want, "the summed row");
       },
     },
     {
-      name: "usage: days and keys are independent",
+      name: "usage: keys, models and hours are separate rows; ranges include both ends and cross days",
       async run() {
         const store = await make();
         const a = freshKey("a");
         const b = freshKey("b");
-        await store.add(a, "2026-01-03", delta(1));
-        await store.add(a, "2026-01-04", delta(2));
-        await store.add(b, "2026-01-03", delta(5));
-        equal((await store.get(a, "2026-01-03"))?.inputTokens, 10, "a on day 3");
-        equal((await store.get(a, "2026-01-04"))?.inputTokens, 20, "a on day 4");
-        equal((await store.get(b, "2026-01-03"))?.inputTokens, 50, "b on day 3");
-        equal(await store.get(b, "2026-01-04"), null, "b on day 4");
+        const day = freshDay();
+        const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+        await store.add({ keyId: a, model: "gpt-4o", hour: `${day}T22`, counters: delta(1) });
+        await store.add({ keyId: a, model: "gpt-4o", hour: `${day}T23`, counters: delta(2) });
+        await store.add({ keyId: a, model: "gpt-4o-mini", hour: `${day}T23`, counters: delta(4) });
+        await store.add({ keyId: a, model: "gpt-4o", hour: `${next}T00`, counters: delta(5) });
+        await store.add({ keyId: b, model: "gpt-4o", hour: `${day}T23`, counters: delta(7) });
+        const rows = await store.query({ keyId: a, from: `${day}T23`, to: `${next}T00` });
+        equal(rows.length, 3, "a's rows from 23:00 to 00:00 the next day");
+        equal(find(rows, a, "gpt-4o", `${day}T23`)?.inputTokens, 20, "a, gpt-4o, 23:00");
+        equal(find(rows, a, "gpt-4o-mini", `${day}T23`)?.inputTokens, 40, "a, gpt-4o-mini, 23:00");
+        equal(find(rows, a, "gpt-4o", `${next}T00`)?.inputTokens, 50, "a, gpt-4o, next day 00:00");
+        check(!rows.some((r) => r.keyId !== a), "a key's query returns only its rows");
+        const one = await store.query({ keyId: a, from: `${day}T22`, to: `${day}T22` });
+        equal(one.length, 1, "a one-hour range");
+        equal(one[0]?.counters.inputTokens, 10, "a at 22:00");
+      },
+    },
+    {
+      name: "usage: a query without a key returns every key's rows in the range",
+      async run() {
+        const store = await make();
+        const keys = [freshKey("all-1"), freshKey("all-2"), freshKey("all-3")];
+        const day = freshDay();
+        await Promise.all(
+          keys.map((keyId, i) =>
+            store.add({ keyId, model: "m", hour: `${day}T0${i}`, counters: delta(i + 1) }),
+          ),
+        );
+        const rows = (await store.query({ from: `${day}T00`, to: `${day}T01` })).filter((r) =>
+          keys.includes(r.keyId),
+        );
+        equal(rows.length, 2, "rows of the two keys in the range");
+        equal(find(rows, keys[0]!, "m", `${day}T00`)?.inputTokens, 10, "first key");
+        equal(find(rows, keys[1]!, "m", `${day}T01`)?.inputTokens, 20, "second key");
+      },
+    },
+    {
+      name: "usage: key ids and model names with separators, spaces and non-ASCII come back unchanged",
+      async run() {
+        const store = await make();
+        const keyId = `${freshKey("odd")}:a/b\tc "d"`;
+        const models = ["accounts/fireworks/models/llama-v3p1:70b", "gemini 2.5 ✨", "a\tb\nc", ""];
+        const hour = `${freshDay()}T05`;
+        for (const [i, model] of models.entries()) {
+          await store.add({ keyId, model, hour, counters: delta(i + 1) });
+        }
+        const rows = await store.query({ keyId, from: hour, to: hour });
+        equal(rows.length, models.length, "one row per model");
+        for (const [i, model] of models.entries()) {
+          equal(find(rows, keyId, model, hour)?.inputTokens, 10 * (i + 1), `model ${JSON.stringify(model)}`);
+        }
+      },
+    },
+    {
+      name: "usage: a fractional or negative counter is refused and writes nothing",
+      async run() {
+        const store = await make();
+        const keyId = freshKey("bad");
+        const hour = `${freshDay()}T07`;
+        for (const bad of [{ inputTokens: 1.5 }, { outputTokens: -1 }, { errors: { upstream_error: 0.5 } }]) {
+          const refused = await store
+            .add({ keyId, model: "m", hour, counters: { ...delta(1), ...bad } })
+            .then(
+              () => false,
+              () => true,
+            );
+          check(refused, `an add with ${JSON.stringify(bad)} must be refused`);
+        }
+        equal((await store.query({ keyId, from: hour, to: hour })).length, 0, "nothing written");
       },
     },
   ];

@@ -1,5 +1,5 @@
 /** Deno-KV-specific behaviour of the key and usage stores beyond the contracts: layout, reads, races. */
-import { createClientKey, sha256Hex } from "@sluice/core";
+import { createClientKey, emptyCounters, sha256Hex } from "@sluice/core";
 import { type KvSpendLike, kvKeyStore, kvUsageStore, staticAndManagedKeys } from "../../src/mod.ts";
 import { assert, assertEquals } from "./assert.ts";
 
@@ -128,33 +128,29 @@ Deno.test({
 });
 
 Deno.test({
-  name: "usage: counters are Deno.KvU64 values; negative or fractional deltas are refused and write nothing",
+  name: "usage: counters are Deno.KvU64 values under typed key parts; bad values are refused and write nothing",
   ...opts,
   async fn() {
     const prefix = prefixOf("usage");
     const store = kvUsageStore(kv, { prefix });
-    const delta = {
-      requests: 1,
-      inputTokens: 5,
-      outputTokens: 6,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      costNanoUsd: 7,
-    };
-    await store.add("key_u", "2026-01-05", delta);
-    const raw = (await kv.get([...prefix, "key_u", "2026-01-05", "costNanoUsd"])).value;
+    const counters = { ...emptyCounters(), requests: 1, inputTokens: 5, outputTokens: 6, costNanoUsd: 7 };
+    const row = { keyId: "key/u:1", model: "a/b:c", hour: "2026-01-05T09", counters };
+    await store.add(row);
+    const raw = (await kv.get([...prefix, "rows", "2026-01-05", "key/u:1", "09", "a/b:c", "costNanoUsd"]))
+      .value;
     assert(raw instanceof Deno.KvU64 && raw.value === 7n, `a KvU64 of 7, got ${String(raw)}`);
     for (const bad of [{ outputTokens: -1 }, { costNanoUsd: 0.5 }]) {
-      const error = await store.add("key_u", "2026-01-05", { ...delta, ...bad }).then(
+      const error = await store.add({ ...row, counters: { ...counters, ...bad } }).then(
         () => null,
         (e: Error) => e,
       );
       assert(error instanceof RangeError, `refused: ${JSON.stringify(bad)}`);
     }
-    assertEquals((await store.get("key_u", "2026-01-05"))?.requests, 1, "the refused adds wrote nothing");
+    const range = { keyId: row.keyId, from: row.hour, to: row.hour };
+    assertEquals((await store.query(range))[0]?.counters.requests, 1, "the refused adds wrote nothing");
     // Past 2^32: sums stay exact well beyond 32-bit counters (a busy key's nano-dollars get there in a day).
-    await store.add("key_u", "2026-01-05", { ...delta, costNanoUsd: 2 ** 40 });
-    assertEquals((await store.get("key_u", "2026-01-05"))?.costNanoUsd, 2 ** 40 + 7, "exact sum");
+    await store.add({ ...row, counters: { ...counters, costNanoUsd: 2 ** 40 } });
+    assertEquals((await store.query(range))[0]?.counters.costNanoUsd, 2 ** 40 + 7, "exact sum");
   },
 });
 

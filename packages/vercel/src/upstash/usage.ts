@@ -1,25 +1,32 @@
-import { emptyCounters, type UsageCounters, type UsageStore } from "@sluice/core";
-import type { Redis } from "@upstash/redis";
+import {
+  addEntry,
+  counterEntries,
+  daysBetween,
+  emptyCounters,
+  type UsageRow,
+  type UsageStore,
+} from "@sluice/core";
+import type { UsageCommands } from "./commands.js";
 
-/** The commands the usage store needs; any `@upstash/redis` client fits. */
-export type UsageCommands = Pick<Redis, "multi" | "hgetall">;
+export type { UsageCommands };
 
 export interface UpstashUsageOptions {
-  /** Prepended to every counter key. Default "sluice:usage:". */
+  /** Prepended to every key. Default "sluice:usage:". */
   prefix?: string;
   /**
-   * Days a key's counters for one day are kept after its last add (Redis expires them). Default 400, so a
-   * year of history stays queryable; 0 keeps them forever.
+   * Days a key's rows of one day are kept after its last add (Redis expires them). Default 400, so a year
+   * of history stays queryable; 0 keeps them forever.
    */
   retentionDays?: number;
 }
 
-const FIELDS = Object.keys(emptyCounters()) as (keyof UsageCounters)[];
-
 /**
- * Per-key, per-day usage counters on Upstash Redis: one Redis hash per key and day, one field per counter.
- * An add is every `HINCRBY` (plus the expiry) in one `MULTI`/`EXEC` transaction, a single REST request to
+ * Usage rows on Upstash Redis: one hash per key and UTC day (`<prefix>rows:<day>:<keyId>`) whose fields are
+ * `["HH", model, counter]` as JSON (so no key or model name can break the layout), and one set per day of
+ * the keys that have rows (`<prefix>keys:<day>`), for the dashboard's every-key view. An add is every
+ * `HINCRBY` plus the `SADD` and expiries in one `MULTI`/`EXEC` transaction, a single REST request to
  * `/multi-exec`: concurrent adds from any number of regions all count, and a reader never sees half an add.
+ * A query reads one hash per key and day, pipelined.
  *
  * @example
  * ```ts
@@ -32,27 +39,51 @@ export function upstashUsageStore(
   redis: UsageCommands,
   { prefix = "sluice:usage:", retentionDays = 400 }: UpstashUsageOptions = {},
 ): UsageStore {
-  const keyOf = (keyId: string, day: string) => `${prefix}${keyId}:${day}`;
+  const rowsOf = (day: string, keyId: string) => `${prefix}rows:${day}:${keyId}`;
+  const keysOf = (day: string) => `${prefix}keys:${day}`;
+  const ttl = Math.ceil(retentionDays * 86_400);
   return {
-    async add(keyId, day, delta) {
-      const key = keyOf(keyId, day);
+    async add({ keyId, model, hour, counters }) {
+      // HINCRBY takes 64-bit integers only; this refuses fractions and negatives before anything is sent.
+      const entries = counterEntries(counters);
+      if (entries.length === 0) return;
+      const day = hour.slice(0, 10);
       const tx = redis.multi();
-      for (const field of FIELDS) {
-        const n = delta[field];
-        // HINCRBY takes 64-bit integers only; core's counters are whole numbers by contract.
-        if (!Number.isSafeInteger(n)) throw new TypeError(`usage ${field} must be a whole number, got ${n}`);
-        tx.hincrby(key, field, n);
+      for (const [field, n] of entries) {
+        tx.hincrby(rowsOf(day, keyId), JSON.stringify([hour.slice(11), model, field]), n);
       }
-      if (retentionDays > 0) tx.expire(key, Math.ceil(retentionDays * 86_400));
+      tx.sadd(keysOf(day), keyId);
+      if (retentionDays > 0) {
+        tx.expire(rowsOf(day, keyId), ttl);
+        tx.expire(keysOf(day), ttl);
+      }
       await tx.exec();
     },
-    async get(keyId, day) {
-      const found = await redis.hgetall<Record<string, unknown>>(keyOf(keyId, day));
-      if (!found || Object.keys(found).length === 0) return null;
-      const counters = emptyCounters();
-      // Values beyond 2^53 come back as strings (the client leaves unsafe integers unparsed).
-      for (const field of FIELDS) counters[field] = Number(found[field] ?? 0);
-      return counters;
+
+    async query({ keyId, from, to }) {
+      const days = daysBetween(from, to);
+      const keyLists = await Promise.all(
+        days.map(async (day) => (keyId !== undefined ? [keyId] : await redis.smembers(keysOf(day)))),
+      );
+      const reads = days.flatMap((day, i) => keyLists[i]!.map((k) => ({ day, keyId: String(k) })));
+      // The client pipelines these into one request.
+      const hashes = await Promise.all(
+        reads.map((r) => redis.hgetall<Record<string, unknown>>(rowsOf(r.day, r.keyId))),
+      );
+      const rows = new Map<string, UsageRow>();
+      reads.forEach((read, i) => {
+        for (const [name, value] of Object.entries(hashes[i] ?? {})) {
+          const [hh, model, field] = JSON.parse(name) as [string, string, string];
+          const hour = `${read.day}T${hh}`;
+          if (hour < from || hour > to) continue;
+          const id = JSON.stringify([read.keyId, model, hour]);
+          const row = rows.get(id) ?? { keyId: read.keyId, model, hour, counters: emptyCounters() };
+          rows.set(id, row);
+          // Values beyond 2^53 come back as strings (the client leaves unsafe integers unparsed).
+          addEntry(row.counters, field, Number(value));
+        }
+      });
+      return [...rows.values()];
     },
   };
 }
