@@ -1,23 +1,21 @@
+/**
+ * Sluice as a Vercel Function: a Next.js route handler or an `api/` function, on the Node.js runtime (Fluid
+ * compute, the default) or on Edge. One gateway per instance, built on the first request.
+ */
 import {
-  ADMIN_SECRET,
   createGateway,
-  FAILURE_HEADER,
   type ExecutionContextLike,
+  FAILURE_HEADER,
   type Gateway,
   type GatewayOptions,
   PROVIDERS,
   type ProviderName,
-  type ProviderOptions,
-  staticKeys,
 } from "@sluice/core";
 import { waitUntil as vercelWaitUntil } from "@vercel/functions";
-import { jsonLogSink } from "./log-sink.js";
-import { envSecrets } from "./secrets.js";
-import { type CacheCommands, upstashCache } from "./upstash/cache.js";
-import { type KeyStoreCommands, type UpstashKeyStoreOptions, upstashKeyStore } from "./upstash/keys.js";
-import { type ScriptRunner, upstashRateLimitStore } from "./upstash/rate-limit.js";
-import { type UsageCommands, upstashUsageStore } from "./upstash/usage.js";
-import { withStaticKeys } from "./with-static-keys.js";
+import { gatewayOptions } from "./config.js";
+import { ConfigurationError } from "./configuration-error.js";
+import type { CacheCommands, KeyStoreCommands, ScriptRunner, UsageCommands } from "./upstash/commands.js";
+import type { UpstashKeyStoreOptions } from "./upstash/keys.js";
 
 /** What the handler needs from an `@upstash/redis` client (a `Redis` instance fits). */
 export type UpstashClient = ScriptRunner & CacheCommands & KeyStoreCommands & UsageCommands;
@@ -25,7 +23,8 @@ export type UpstashClient = ScriptRunner & CacheCommands & KeyStoreCommands & Us
 export interface VercelHandlerOptions extends Partial<GatewayOptions> {
   /**
    * An Upstash Redis client (or a function returning one, called on the first request) that backs the
-   * rate limiter and the response cache unless `stores` names others.
+   * rate limiter and the response cache unless `stores` names others. `() => redisFromEnv(Redis)` builds
+   * one when the Upstash variables are set and none when they are not.
    */
   redis?: UpstashClient | (() => UpstashClient | undefined);
   /**
@@ -41,98 +40,72 @@ export interface VercelHandlerOptions extends Partial<GatewayOptions> {
 }
 
 /** A request handler that is also the set of Next.js route-handler exports. */
-export type EdgeHandler = ((request: Request) => Promise<Response>) &
+export type VercelHandler = ((request: Request) => Promise<Response>) &
   Record<
     "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS",
     (request: Request) => Promise<Response>
   >;
 
-/** Provider base URLs from `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, … where set, over the given ones. */
-async function providersFromEnv(
-  secrets: GatewayOptions["secrets"],
-  given: GatewayOptions["providers"] = {},
-): Promise<Partial<Record<ProviderName, ProviderOptions>>> {
-  const providers: Partial<Record<ProviderName, ProviderOptions>> = { ...given };
-  for (const name of Object.keys(PROVIDERS) as ProviderName[]) {
-    const baseUrl = await secrets.get(`${name.toUpperCase()}_BASE_URL`);
-    if (baseUrl && !given[name]?.baseUrl) providers[name] = { ...given[name], baseUrl };
-  }
-  return providers;
-}
+/** @deprecated The same type as `VercelHandler`: the handler is not Edge-only. */
+export type EdgeHandler = VercelHandler;
 
-/** Builds the gateway options from what was passed and what the environment says, once, on first use. */
-async function resolve(options: VercelHandlerOptions): Promise<GatewayOptions> {
-  const { redis, waitUntil: _ignored, managedKeys, ...rest } = options;
-  const secrets = rest.secrets ?? envSecrets();
-  const client = typeof redis === "function" ? redis() : redis;
-  const stores = { ...rest.stores };
-  let keys = rest.keys;
-  if (client) {
-    stores.rateLimit ??= upstashRateLimitStore(client);
-    stores.cache ??= upstashCache(client);
-    const adminSecret = (typeof rest.admin === "object" && rest.admin.secretName) || ADMIN_SECRET;
-    if (managedKeys ?? (rest.admin !== false && !!(await secrets.get(adminSecret)))) {
-      const keyOptions = typeof managedKeys === "object" ? managedKeys : {};
-      keys ??= withStaticKeys(upstashKeyStore(client, keyOptions), staticKeys(secrets));
-      stores.usage ??= upstashUsageStore(client);
-    }
-  }
-  // The environment fills only what the code left unset, and only where a store makes it possible.
-  const envRate = await secrets.get("SLUICE_RATE_LIMIT");
-  const envCacheTtl = Number((await secrets.get("SLUICE_CACHE_TTL")) ?? "");
-  return {
-    ...rest,
-    secrets,
-    stores,
-    keys,
-    providers: await providersFromEnv(secrets, rest.providers),
-    rateLimit: rest.rateLimit ?? (envRate && stores.rateLimit ? envRate : undefined),
-    cache: rest.cache ?? (envCacheTtl > 0 && stores.cache ? { ttlSeconds: envCacheTtl } : undefined),
-    metrics: rest.metrics ?? jsonLogSink(),
-  };
-}
-
-/** The client gets a JSON 500 without details (they could name config); the function log gets the reason. */
-function misconfigured(error: unknown): Response {
-  console.error(
-    `sluice: the gateway could not start: ${error instanceof Error ? error.message : String(error)}`,
-  );
-  return Response.json(
-    {
-      type: "error",
-      error: { type: "api_error", message: "The gateway is misconfigured; see the function logs." },
-    },
-    { status: 500, headers: { [FAILURE_HEADER]: "internal_error" } },
-  );
+/** The provider a path addresses, so the error reaches the client in the shape its SDK parses. */
+function providerOf(request: Request, basePath = ""): (typeof PROVIDERS)[ProviderName] | undefined {
+  const name = new URL(request.url).pathname.slice(basePath.length).split("/")[1] ?? "";
+  return Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name as ProviderName] : undefined;
 }
 
 /**
- * Sluice as a Vercel Edge Function (or a Next.js route handler with `runtime = "edge"`). Secrets come from
- * `process.env`; metrics and cache writes finish after the response through `waitUntil`.
+ * A gateway that cannot start answers 500 and logs why. A `ConfigurationError` names the fix and holds no
+ * secret, so the client sees it too; anything else could name configuration, so it stays in the log.
+ */
+function startFailure(request: Request, basePath: string | undefined, error: unknown): Response {
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`sluice: the gateway could not start: ${reason}`);
+  const message =
+    error instanceof ConfigurationError
+      ? `The gateway is misconfigured: ${reason}`
+      : "The gateway is misconfigured; see the function logs.";
+  const provider = providerOf(request, basePath);
+  const body = provider
+    ? provider.errorBody(500, "internal_error", message)
+    : JSON.stringify({ error: { message, type: "internal_error", code: 500 } });
+  return new Response(body, {
+    status: 500,
+    headers: { "content-type": "application/json", [FAILURE_HEADER]: "internal_error" },
+  });
+}
+
+/**
+ * Sluice as a Vercel Function. On the Node.js runtime (the default, Fluid compute) one instance serves many
+ * requests at once and shares the gateway; on Edge it works the same. Secrets come from `process.env`, read
+ * on the first request and never at import time (so `next build` needs none); metrics and cache writes finish
+ * after the response through `waitUntil` from `@vercel/functions`. A setting whose store is missing (e.g.
+ * `SLUICE_RATE_LIMIT` without Upstash) answers every call with a 500 naming the fix, never runs unlimited.
  *
  * @example
  * ```ts
- * // api/[...path].ts
+ * // app/[...path]/route.ts
+ * import { createHandler, redisFromEnv } from "@sluice/vercel";
  * import { Redis } from "@upstash/redis";
- * import { createEdgeHandler } from "@sluice/vercel";
- * export const config = { runtime: "edge" };
- * export default createEdgeHandler({ basePath: "/api", redis: () => Redis.fromEnv() });
+ * export const runtime = "nodejs";
+ * export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = createHandler({ redis: () => redisFromEnv(Redis) });
  * ```
  */
-export function createEdgeHandler(options: VercelHandlerOptions = {}): EdgeHandler {
+export function createHandler(options: VercelHandlerOptions = {}): VercelHandler {
   let gateway: Promise<Gateway> | undefined;
   const execution: ExecutionContextLike = {
     waitUntil: (promise) => (options.waitUntil ?? vercelWaitUntil)(promise),
   };
   const handle = async (request: Request): Promise<Response> => {
-    gateway ??= resolve(options).then(createGateway);
+    gateway ??= gatewayOptions(options).then(createGateway);
     let ready: Gateway;
     try {
       ready = await gateway;
     } catch (error) {
-      // A failed start (bad option, missing env) is retried on the next request, not cached forever.
+      // A failed start is retried on the next request (the env may be fixed by then), not cached forever.
       gateway = undefined;
-      return misconfigured(error);
+      return startFailure(request, options.basePath, error);
     }
     return ready.fetch(request, execution);
   };
@@ -146,3 +119,6 @@ export function createEdgeHandler(options: VercelHandlerOptions = {}): EdgeHandl
     OPTIONS: handle,
   });
 }
+
+/** @deprecated Use `createHandler`: the same handler, which runs on the Node.js and Edge runtimes alike. */
+export const createEdgeHandler = createHandler;

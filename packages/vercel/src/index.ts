@@ -1,10 +1,17 @@
-/** @module Sluice on Vercel Edge: the handler, `process.env` secrets, JSON-log metrics, and the Upstash ports. */
+/**
+ * @module Sluice on Vercel (Node.js runtime by default, Edge too): the handler, `process.env` secrets,
+ * JSON-log metrics, and the Upstash ports.
+ */
 export {
   createEdgeHandler,
+  createHandler,
   type EdgeHandler,
   type UpstashClient,
+  type VercelHandler,
   type VercelHandlerOptions,
 } from "./handler.js";
+export { ConfigurationError } from "./configuration-error.js";
+export { redisFromEnv } from "./redis-from-env.js";
 export { envSecrets } from "./secrets.js";
 export { jsonLogSink, type JsonLogSinkOptions } from "./log-sink.js";
 export {

@@ -1,8 +1,7 @@
 import type { CachePort } from "@sluice/core";
-import type { Redis } from "@upstash/redis";
+import type { CacheCommands } from "./commands.js";
 
-/** The commands the cache needs from an `@upstash/redis` client. */
-export type CacheCommands = Pick<Redis, "get" | "set" | "del">;
+export type { CacheCommands };
 
 export interface UpstashCacheOptions {
   /** Prepended to every cache key. Default "sluice:cache:". */

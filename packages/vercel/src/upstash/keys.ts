@@ -1,8 +1,7 @@
 import type { ClientKeyRecord, KeyStore } from "@sluice/core";
-import type { Redis } from "@upstash/redis";
+import type { KeyStoreCommands } from "./commands.js";
 
-/** The commands the key store needs; any `@upstash/redis` client (Node, Cloudflare, Fastly build) fits. */
-export type KeyStoreCommands = Pick<Redis, "hgetall" | "eval">;
+export type { KeyStoreCommands };
 
 export interface UpstashKeyStoreOptions {
   /** Prepended to every key the store writes. Default "sluice:keys:". */

@@ -1,9 +1,8 @@
 import type { BucketPolicy, RateLimitStore, TakeResult } from "@sluice/core";
-import type { Redis } from "@upstash/redis";
+import type { ScriptRunner } from "./commands.js";
 import { BUCKET_SCRIPT } from "./bucket-script.js";
 
-/** The two commands the store needs; any `@upstash/redis` client (Node, Cloudflare, Fastly build) fits. */
-export type ScriptRunner = Pick<Redis, "evalsha" | "eval">;
+export type { ScriptRunner };
 
 export interface UpstashRateLimitOptions {
   /** Prepended to every bucket key, so one database can serve several gateways. Default "sluice:rl:". */
