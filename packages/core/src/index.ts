@@ -44,3 +44,5 @@ export type { AdminOptions } from "./admin/index.js";
 export { SseReader } from "./stream/sse-reader.js";
 export { metricPoint } from "./middleware/metrics.js";
 export { leasedRateLimitStore, type LeaseOptions } from "./middleware/rate-limit-lease.js";
+export { otlpSink, type OtlpSinkOptions, type OtlpSignal } from "./metrics/otlp.js";
+export { otlpOptionsFromEnv, parseOtelList } from "./metrics/otlp-env.js";
