@@ -5,7 +5,7 @@
 import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-upstream";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { createEdgeHandler, envSecrets } from "../src/index.js";
+import { createHandler, envSecrets } from "../src/index.js";
 
 const upstash = inject("upstash");
 let fake: FakeUpstream;
@@ -27,13 +27,13 @@ const call = (handler: (r: Request) => Promise<Response>, key: string) =>
     }),
   );
 
-describe("createEdgeHandler", () => {
+describe("createHandler", () => {
   it("takes base URLs, SLUICE_RATE_LIMIT and the Upstash stores from the environment, lazily", async () => {
     const env: Record<string, string> = {};
     const pending: Promise<unknown>[] = [];
     const lines: string[] = [];
     const log = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
-    const handler = createEdgeHandler({
+    const handler = createHandler({
       secrets: envSecrets(env),
       redis: () => new Redis({ url: upstash.url, token: upstash.token, enableTelemetry: false }),
       waitUntil: (p) => void pending.push(p),
@@ -62,21 +62,21 @@ describe("createEdgeHandler", () => {
     const redis = () => new Redis({ url: upstash.url, token: upstash.token, enableTelemetry: false });
     const keysRoute = (handler: (r: Request) => Promise<Response>, auth = "Bearer handler-admin") =>
       handler(new Request("http://edge.test/_sluice/keys", { headers: { authorization: auth } }));
-    const off = createEdgeHandler({ secrets: envSecrets({}), redis });
+    const off = createHandler({ secrets: envSecrets({}), redis });
     expect((await keysRoute(off)).status).toBe(404);
-    const on = createEdgeHandler({ secrets: envSecrets({ SLUICE_ADMIN_KEY: "handler-admin" }), redis });
+    const on = createHandler({ secrets: envSecrets({ SLUICE_ADMIN_KEY: "handler-admin" }), redis });
     const listed = await keysRoute(on);
     expect(listed.status).toBe(200);
     expect(Array.isArray((await listed.json()).keys)).toBe(true);
     expect((await keysRoute(on, "Bearer wrong")).status).toBe(401);
-    const optedOut = createEdgeHandler({
+    const optedOut = createHandler({
       secrets: envSecrets({ SLUICE_ADMIN_KEY: "handler-admin" }),
       redis,
       managedKeys: false,
     });
     expect((await keysRoute(optedOut)).status).toBe(404);
     // Asked for without an admin key: the store is there, the admin API says the secret is missing.
-    const locked = createEdgeHandler({
+    const locked = createHandler({
       secrets: envSecrets({}),
       redis,
       managedKeys: { primaryLookups: true },
@@ -87,7 +87,7 @@ describe("createEdgeHandler", () => {
   it("answers a JSON 500 without details when it cannot start, and retries on the next request", async () => {
     let attempts = 0;
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const handler = createEdgeHandler({
+    const handler = createHandler({
       secrets: envSecrets({ SLUICE_KEYS: "k" }),
       redis: () => {
         attempts++;
