@@ -7,3 +7,4 @@ export type { FakeRecord, FakeStats, ProviderName } from "./record.js";
 export { DEFAULT_EVENTS, REPLY_SENTENCE, TOKENS_PER_EVENT, replyText, splitReply } from "./content.js";
 export { parseFaultHeader } from "./faults.js";
 export type { Faults } from "./faults.js";
+export { startKeyEcho, type EchoRecord, type KeyEcho } from "./echo.js";

@@ -44,6 +44,11 @@ export const anthropic: ProviderSpec = {
     headers.set("x-api-key", key);
   },
   errorBody: errorJson,
+  // https://docs.claude.com/en/api/versioning · /beta-headers · /rate-limits#response-headers
+  headers: {
+    request: { names: ["anthropic-version", "anthropic-beta"] },
+    response: { names: ["request-id", "x-request-id"], prefixes: ["anthropic-ratelimit-"] },
+  },
   streamErrorEvent: (failure, message) => `event: error\ndata: ${errorJson(500, failure, message)}\n\n`,
   endpoints: [
     {

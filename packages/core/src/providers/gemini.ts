@@ -38,6 +38,11 @@ export const gemini: ProviderSpec = {
     headers.set("x-goog-api-key", key);
   },
   errorBody: errorJson,
+  // `x-goog-user-project` (bills another project) and other x-goog-* headers are not forwarded.
+  headers: {
+    request: { names: ["x-goog-api-client"] },
+    response: { names: ["x-request-id"] },
+  },
   jsonArrayErrorTail: (failure, message, first) =>
     `${first ? "" : ",\r\n"}${errorJson(failure === "stream_stall" ? 504 : 503, failure, message)}\n]`,
   streamErrorEvent: (failure, message) =>

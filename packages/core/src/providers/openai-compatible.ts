@@ -33,8 +33,20 @@ export function openAiStreamError(failure: FailureName, message: string, endpoin
 
 type CompatibleFields = Pick<
   ProviderSpec,
-  "name" | "defaultBaseUrl" | "basePath" | "keySecrets" | "keyShape" | "endpoints"
+  "name" | "defaultBaseUrl" | "basePath" | "keySecrets" | "keyShape" | "endpoints" | "headers"
 >;
+
+/**
+ * `openai-organization` and `openai-project` are never forwarded: with the operator's key they would pick
+ * another organization or project of the operator's account. https://platform.openai.com/docs/api-reference/debugging-requests
+ */
+const OPENAI_HEADERS: NonNullable<ProviderSpec["headers"]> = {
+  request: { names: ["openai-beta", "idempotency-key"] },
+  response: {
+    names: ["x-request-id", "openai-processing-ms", "openai-version"],
+    prefixes: ["x-ratelimit-"],
+  },
+};
 
 /** Builds a provider spec for an API that speaks OpenAI's auth, error and stream conventions. */
 export function openAiCompatible(fields: CompatibleFields): ProviderSpec {
@@ -47,5 +59,6 @@ export function openAiCompatible(fields: CompatibleFields): ProviderSpec {
     },
     errorBody: openAiErrorBody,
     streamErrorEvent: openAiStreamError,
+    headers: fields.headers ?? OPENAI_HEADERS,
   };
 }

@@ -23,6 +23,12 @@ export interface Endpoint {
   cacheable?: boolean;
 }
 
+/** Header names (lower case) and name prefixes allowed across the gateway in one direction. */
+export interface HeaderAllowList {
+  names: readonly string[];
+  prefixes?: readonly string[];
+}
+
 export interface ProviderSpec {
   name: ProviderName;
   /** Real endpoint; overridable per gateway (tests, proxies). */
@@ -47,4 +53,9 @@ export interface ProviderSpec {
    */
   jsonArrayErrorTail?: (failure: FailureName, message: string, first: boolean) => string;
   endpoints: Endpoint[];
+  /**
+   * What crosses the gateway for this provider: request headers sent upstream (beside the credential
+   * `applyUpstreamAuth` sets) and response headers returned to the client. Everything else is dropped.
+   */
+  headers?: { request: HeaderAllowList; response: HeaderAllowList };
 }

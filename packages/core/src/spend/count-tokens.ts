@@ -56,7 +56,7 @@ export async function countInputTokens(ctx: GatewayContext): Promise<number | un
     // `generateContentRequest` counts the system instruction and tools too, not only `contents`.
     body = { generateContentRequest: { ...json, model: `models/${ctx.model}` } };
   }
-  const headers = upstreamRequestHeaders(ctx.request.headers);
+  const headers = upstreamRequestHeaders(ctx.request.headers, ctx.provider);
   headers.set("content-type", "application/json");
   ctx.provider.applyUpstreamAuth(headers, url, ctx.providerKey);
   const control = new AbortController();

@@ -25,6 +25,11 @@ export interface TapOptions {
   jsonArrayErrorTail?: (failure: FailureName, message: string, first: boolean) => string;
   /** Opt-in: splices a continuation in when the stream breaks after content was sent. */
   resumer?: StreamResumer;
+  /**
+   * Applied to each chunk from the upstream's first in-stream error event on (error messages may quote the
+   * provider key). Chunks before it pass untouched: the success path does no extra work.
+   */
+  scrubAfterError?: (chunk: Uint8Array) => Uint8Array;
 }
 
 export interface TapResult {
@@ -210,7 +215,7 @@ export function tapBody(
           if (bytes <= options.collectLimit) chunks.push(chunk);
           else chunks = undefined;
         }
-        controller.enqueue(chunk);
+        controller.enqueue(failure && options.scrubAfterError ? options.scrubAfterError(chunk) : chunk);
         return;
       }
     },

@@ -175,7 +175,7 @@ async function sendWithKeys(ctx: GatewayContext, target: Target): Promise<Outcom
 async function send(ctx: GatewayContext, target: Target, key: string): Promise<Outcome> {
   const { options } = ctx;
   const url = new URL(target.url);
-  const headers = upstreamRequestHeaders(ctx.request.headers);
+  const headers = upstreamRequestHeaders(ctx.request.headers, target.provider);
   target.provider.applyUpstreamAuth(headers, url, key);
   if (target.translation) {
     headers.delete("anthropic-beta");

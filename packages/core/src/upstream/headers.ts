@@ -1,61 +1,96 @@
-/** Which headers cross the gateway, in each direction. */
+/**
+ * Which headers cross the gateway, in each direction: explicit allow-lists, the provider's own (in its spec
+ * file) over a short common list. Hop-by-hop headers, `expect`, cookies, the client's network identity,
+ * credentials and account selectors never cross; CORS headers are Sluice's own (set in `middleware/cors.ts`).
+ */
+import type { HeaderAllowList, ProviderSpec } from "../providers/types.js";
 
-/** Never forwarded upstream: hop-by-hop, the client's network identity, cookies, Sluice's own controls. */
-const REQUEST_DROP = new Set([
-  "host",
-  "connection",
-  "keep-alive",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "content-length",
-  "accept-encoding",
-  "cookie",
-  "forwarded",
-  "x-real-ip",
-  "true-client-ip",
-  "origin",
-  "referer",
-]);
-const REQUEST_DROP_PREFIXES = ["cf-", "x-forwarded-", "x-sluice-", "x-vercel-", "fastly-", "sec-"];
+/** What any provider may receive: content negotiation and the official SDKs' `x-stainless-*` telemetry. */
+const COMMON_REQUEST: HeaderAllowList = {
+  names: ["content-type", "accept", "accept-language", "user-agent", "idempotency-key"],
+  prefixes: ["x-stainless-"],
+};
 
-export function upstreamRequestHeaders(incoming: Headers): Headers {
+/**
+ * Custom `x-` headers (tracing, test harnesses such as the fake upstream's `x-fake-*`) are forwarded only
+ * outside these namespaces: every provider's, every platform's, credentials, client identity and the
+ * method/URL overrides some proxies honour.
+ */
+const RESERVED_PREFIXES = [
+  "x-api-",
+  "x-auth",
+  "x-goog-",
+  "x-amz-",
+  "x-ms-",
+  "x-openai-",
+  "x-anthropic-",
+  "x-groq-",
+  "x-cerebras-",
+  "x-sluice-",
+  "x-forwarded-",
+  "x-real-",
+  "x-client-",
+  "x-cluster-",
+  "x-original-",
+  "x-rewrite-",
+  "x-http-",
+  "x-host",
+  "x-vercel-",
+  "x-middleware-",
+  "x-nf-",
+  "x-envoy-",
+  "x-csrf",
+  "x-xsrf",
+];
+
+/** What any provider may send back: content framing the runtime does not recompute, and retry advice. */
+const COMMON_RESPONSE: HeaderAllowList = {
+  names: [
+    "content-type",
+    "content-disposition",
+    "cache-control",
+    "etag",
+    "last-modified",
+    "retry-after",
+    "retry-after-ms",
+    "x-should-retry",
+  ],
+};
+
+const allows = (list: HeaderAllowList | undefined, name: string): boolean =>
+  !!list && (list.names.includes(name) || !!list.prefixes?.some((p) => name.startsWith(p)));
+
+/** Whether a client request header may be sent upstream to `provider` (names are lower case). */
+export function forwardsRequestHeader(provider: ProviderSpec, name: string): boolean {
+  if (allows(COMMON_REQUEST, name) || allows(provider.headers?.request, name)) return true;
+  return name.startsWith("x-") && !RESERVED_PREFIXES.some((p) => name.startsWith(p));
+}
+
+/** The headers sent upstream: the allow-listed ones only. The credential is added by the provider spec. */
+export function upstreamRequestHeaders(incoming: Headers, provider: ProviderSpec): Headers {
   const out = new Headers();
   incoming.forEach((value, name) => {
-    if (REQUEST_DROP.has(name) || REQUEST_DROP_PREFIXES.some((p) => name.startsWith(p))) return;
-    out.set(name, value);
+    if (forwardsRequestHeader(provider, name)) out.set(name, value);
   });
   return out;
 }
 
 /**
- * Never passed back to the client: hop-by-hop, framing the runtime recomputes (the body may have been
- * decompressed by `fetch`), cookies set for the provider's domain, and the operator's account identity.
+ * The upstream's headers the client sees: the allow-listed ones, minus any whose value holds a secret
+ * (`scrub` says which). Framing is the runtime's; `access-control-*` is Sluice's CORS policy, never the
+ * upstream's.
  */
-const RESPONSE_DROP = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "content-encoding",
-  "content-length",
-  "set-cookie",
-  "alt-svc",
-  "anthropic-organization-id",
-  "openai-organization",
-  "openai-project",
-  "server",
-  "via",
-  "cf-ray",
-  "cf-cache-status",
-]);
-
-export function clientResponseHeaders(upstream: Headers, sse: boolean): Headers {
+export function clientResponseHeaders(
+  upstream: Headers,
+  sse: boolean,
+  provider?: ProviderSpec,
+  holdsSecret: (value: string) => boolean = () => false,
+): Headers {
   const out = new Headers();
   upstream.forEach((value, name) => {
-    if (!RESPONSE_DROP.has(name)) out.set(name, value);
+    if (!allows(COMMON_RESPONSE, name) && !allows(provider?.headers?.response, name)) return;
+    if (holdsSecret(value)) return;
+    out.set(name, value);
   });
   if (sse) {
     out.set("content-type", "text/event-stream; charset=utf-8");

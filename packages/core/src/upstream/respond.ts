@@ -8,7 +8,9 @@ import { errorResponse } from "../respond.js";
 import { asStream, type ChunkReader, tapBody } from "../stream/tap.js";
 import { USAGE_READERS, emptyUsage } from "../stream/usage.js";
 import { isRetryable } from "./backoff.js";
+import { redactor, type Redactor } from "../stream/redact.js";
 import { clientResponseHeaders } from "./headers.js";
+import { operatorKeys } from "./operator-keys.js";
 import type { StreamResumer } from "./resume.js";
 import type { Target } from "./targets.js";
 
@@ -49,17 +51,35 @@ export async function respond(
       { "x-should-retry": "false" },
     );
   }
+  if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+    // A redirect's Location may carry the key (a signed URL, an echo): refused, never followed or passed on.
+    release();
+    await body?.cancel().catch(() => {});
+    ctx.failure = "bad_upstream_response";
+    return errorResponse(
+      provider,
+      502,
+      "bad_upstream_response",
+      `${target.provider.name} answered with a redirect (HTTP ${response.status}); Sluice does not pass redirects on.`,
+    );
+  }
   const contentType = response.headers.get("content-type") ?? "";
   const sse = contentType.includes("text/event-stream");
   const isJson = contentType.includes("json");
-  const headers = clientResponseHeaders(response.headers, sse);
+  // Success answers are checked against the keys this target was sent (cheap, synchronous); error and
+  // pass-through answers against every key the call could have used.
+  const wide = !response.ok || ctx.endpoint.kind === "passthrough";
+  const scrub = redactor(wide ? await operatorKeys(ctx, target) : [ctx.providerKey, ...target.keys]);
+  const headers = clientResponseHeaders(response.headers, sse, target.provider, scrub.holds);
   if (failure) headers.set(FAILURE_HEADER, failure);
   if (failure && isRetryable(response.status)) headers.set("x-should-retry", "false");
   if (target.fallback) headers.set("x-sluice-fallback", `${target.provider.name}/${target.model}`);
 
   if (ctx.endpoint.kind === "passthrough" || !body) {
     release();
-    return new Response(body && asStream(body), { status: response.status, headers });
+    if (!body) return new Response(null, { status: response.status, headers });
+    if (!response.ok) return errorAnswer(ctx, target, body, headers, response.status, scrub);
+    return new Response(asStream(body).pipeThrough(scrub.stream()), { status: response.status, headers });
   }
   if ((!sse && !isJson) || (target.translation && !response.ok)) {
     release();
@@ -80,9 +100,14 @@ export async function respond(
     );
   }
   const declared = Number(response.headers.get("content-length") ?? "0");
-  // An error answer is read whole even on a streamed call: it is one JSON error, named by its status.
-  if (!sse && (!ctx.stream || !response.ok) && declared <= JSON_BUFFER_LIMIT) {
-    return bufferJson(ctx, target, response, body, headers, release);
+  // An error answer is read whole (bounded) even on a streamed call: it is one error, named by its status,
+  // and scrubbed of every provider key before the client sees it.
+  if (!response.ok) {
+    release();
+    return errorAnswer(ctx, target, body, headers, response.status, scrub);
+  }
+  if (!sse && !ctx.stream && declared <= JSON_BUFFER_LIMIT) {
+    return bufferJson(ctx, target, response, body, headers, release, scrub);
   }
   // Stay linked to the client's signal for the stream's life, so a disconnect aborts the upstream too.
   release(true);
@@ -101,6 +126,7 @@ export async function respond(
     abortUpstream: () => control.abort(),
     startedAt: ctx.startedAt,
     resumer: sse && !target.translation ? resumer : undefined,
+    scrubAfterError: scrub.bytes,
   });
   ctx.completion = done;
   return new Response(stream, { status: response.status, headers });
@@ -113,6 +139,7 @@ async function bufferJson(
   body: ReadableStream<Uint8Array> | ChunkReader,
   headers: Headers,
   release: Release,
+  scrub: Redactor,
 ): Promise<Response> {
   const { provider } = ctx;
   let bytes: Uint8Array;
@@ -134,7 +161,12 @@ async function bufferJson(
   release();
   const usage = emptyUsage();
   try {
-    let answer = JSON.parse(new TextDecoder().decode(bytes));
+    let text = new TextDecoder().decode(bytes);
+    if (scrub.holds(text)) {
+      text = scrub.text(text);
+      bytes = new TextEncoder().encode(text);
+    }
+    let answer = JSON.parse(text);
     if (target.translation) {
       answer = target.translation.json(answer);
       bytes = new TextEncoder().encode(JSON.stringify(answer));
@@ -159,4 +191,65 @@ async function bufferJson(
     body: bytes,
   });
   return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
+}
+
+/**
+ * A non-2xx answer: read whole up to the JSON limit, every provider key replaced, passed on with its status.
+ * Larger than the limit, it is replaced by Sluice's own error (it cannot be checked, so it is not sent).
+ */
+async function errorAnswer(
+  ctx: GatewayContext,
+  target: Target,
+  body: ReadableStream<Uint8Array> | ChunkReader,
+  headers: Headers,
+  status: number,
+  scrub: Redactor,
+): Promise<Response> {
+  const whole = await readBounded(body, JSON_BUFFER_LIMIT).catch(() => undefined);
+  if (!whole) {
+    if (ctx.request.signal?.aborted) throw new GatewayError("client_abort", "The client went away.");
+    ctx.failure ??= "bad_upstream_response";
+    return errorResponse(
+      ctx.provider,
+      status >= 400 ? status : 502,
+      ctx.failure,
+      `${target.provider.name} answered HTTP ${status} with an error body Sluice could not read whole.`,
+    );
+  }
+  const bytes = scrub.bytes(whole);
+  ctx.completion = Promise.resolve({
+    usage: emptyUsage(),
+    ttfbMs: Date.now() - ctx.startedAt,
+    bytes: bytes.byteLength,
+    body: bytes,
+  });
+  if (headers.get("content-type")?.includes("text/event-stream")) headers.delete("cache-control");
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
+}
+
+/** The whole body, or undefined when it is longer than `limit` (the rest is cancelled). */
+async function readBounded(
+  body: ReadableStream<Uint8Array> | ChunkReader,
+  limit: number,
+): Promise<Uint8Array | undefined> {
+  const reader: ChunkReader = "getReader" in body ? body.getReader() : body;
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
