@@ -14,6 +14,7 @@ import { DEFAULT_PRICING } from "./middleware/pricing.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { leasedRateLimitStore } from "./middleware/rate-limit-lease.js";
 import { recover } from "./middleware/recover.js";
+import { resourcePolicy } from "./middleware/resources.js";
 import { responseCache } from "./middleware/response-cache.js";
 import { type GatewayOptions, resolveOptions } from "./options.js";
 import { errorResponse, json, responseForThrown } from "./respond.js";
@@ -35,7 +36,10 @@ export interface Gateway {
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const resolved = resolveOptions(options);
-  const keys = options.keys === undefined ? staticKeys(resolved.secrets) : options.keys;
+  const keys =
+    options.keys === undefined
+      ? staticKeys(resolved.secrets, "SLUICE_KEYS", options.staticKeyGrants)
+      : options.keys;
   const rule =
     typeof options.rateLimit === "string" ? parseRate(options.rateLimit) : options.rateLimit || undefined;
   const { stores } = resolved;
@@ -43,6 +47,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     throw new TypeError("`rateLimit` needs `stores.rateLimit`: pass your adapter's rate-limit store.");
   if (options.cache && !stores.cache)
     throw new TypeError("`cache` needs `stores.cache`: pass your adapter's cache store.");
+  if (options.staticKeyGrants?.length && !stores.resources)
+    throw new TypeError(
+      "`staticKeyGrants` needs `stores.resources` (who owns each file or batch): pass your adapter's resource store, or memoryResourceStore() on a single process.",
+    );
 
   const pricing = { ...DEFAULT_PRICING, ...options.pricing };
   const manageable = keys ? !!keys.put : false;
@@ -54,6 +62,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         usage: stores.usage,
         rateLimit: stores.rateLimit,
         secretName: typeof options.admin === "object" ? options.admin.secretName : undefined,
+        clientAddress: typeof options.admin === "object" ? options.admin.clientAddress : undefined,
       })
     : undefined;
 
@@ -64,6 +73,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (options.cors) chain.push(cors(options.cors));
   chain.push(recover);
   chain.push(auth({ keys, byok: resolved.byok }), readBody(resolved.maxBodyBytes));
+  chain.push(resourcePolicy({ store: stores.resources, budgets: stores.rateLimit }));
   if (stores.rateLimit) {
     const store = options.rateLimitLease
       ? leasedRateLimitStore(stores.rateLimit, options.rateLimitLease)

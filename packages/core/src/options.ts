@@ -1,7 +1,8 @@
 import type { Middleware } from "./compose.js";
 import type { CorsOptions } from "./middleware/cors.js";
 import type { CachePort } from "./ports/cache.js";
-import type { KeyStore } from "./ports/keys.js";
+import type { KeyStore, ResourceGrant } from "./ports/keys.js";
+import type { ResourceStore } from "./ports/resources.js";
 import type { MetricsSink } from "./ports/metrics.js";
 import type { ObjectStore } from "./ports/objects.js";
 import type { RateLimitStore } from "./ports/rate-limit.js";
@@ -66,7 +67,19 @@ export interface GatewayOptions {
    * locally, skipping most store round trips. Never over-admits; may briefly under-admit across isolates.
    */
   rateLimitLease?: LeaseOptions | false;
-  stores?: { rateLimit?: RateLimitStore; cache?: CachePort; objects?: ObjectStore; usage?: UsageStore };
+  stores?: {
+    rateLimit?: RateLimitStore;
+    cache?: CachePort;
+    objects?: ObjectStore;
+    usage?: UsageStore;
+    /** Who owns the Files, Batches and stored Responses created through Sluice; needed to grant them. */
+    resources?: ResourceStore;
+  };
+  /**
+   * Pass-through resource endpoints the `SLUICE_KEYS` keys (which have no record to carry `grants`) may use.
+   * Default none: Files, Message Batches and stored Responses answer 403. Needs `stores.resources`.
+   */
+  staticKeyGrants?: ResourceGrant[];
   /**
    * The admin API under `/_sluice/keys` and `/_sluice/usage`, locked by the `SLUICE_ADMIN_KEY` secret.
    * Default: on when `keys` can be managed (has `put`) or `stores.usage` is set; `false` turns it off.

@@ -6,3 +6,4 @@ export { memoryMetrics } from "./metrics.js";
 export { memoryObjects } from "./objects.js";
 export { memoryKeyStore } from "./keys.js";
 export { memoryUsageStore } from "./usage.js";
+export { memoryResourceStore } from "./resources.js";

@@ -5,6 +5,7 @@
 import type { Middleware } from "../compose.js";
 import { GatewayError } from "../failures.js";
 import type { KeyStore } from "../ports/keys.js";
+import { CLIENT_KEY_PREFIX } from "../spend/keygen.js";
 import { sha256Hex } from "../util/crypto.js";
 
 export interface AuthOptions {
@@ -67,12 +68,19 @@ export function auth({ keys, byok }: AuthOptions): Middleware {
       ctx.providerKey = await providerKey();
       return next();
     }
-    if (byok && provider.keyShape.test(presented)) {
+    // A key in Sluice's own format is never a provider key, even unknown, expired or deleted: forwarding it
+    // would hand a (former) client credential to the provider as if it were theirs.
+    if (byok && !presented.startsWith(CLIENT_KEY_PREFIX) && provider.keyShape.test(presented)) {
       // Bring-your-own-key: forwarded for this call only, identified in metrics by its hash.
       ctx.client = { id: `byok_${hash.slice(0, 12)}`, hash };
       ctx.providerKey = presented;
       ctx.byok = true;
       return next();
+    }
+    if (keys.whyEmpty) {
+      // Say why nothing can match (no keys configured at all), so local setups are not left guessing.
+      const empty = await keys.whyEmpty().catch(() => undefined);
+      if (empty) throw new GatewayError("unauthorized", `Invalid API key: ${empty}`);
     }
     throw new GatewayError("unauthorized", "Invalid API key.");
   };

@@ -5,3 +5,4 @@ export type { MetricPoint, MetricsSink } from "./metrics.js";
 export type { ObjectStore, StoredObject } from "./objects.js";
 export type { ClientKeyRecord, KeyStore, ResourceGrant } from "./keys.js";
 export type { UsageCounters, UsageQuery, UsageRow, UsageStore } from "./usage.js";
+export type { ResourceStore } from "./resources.js";

@@ -32,6 +32,11 @@ export interface ClientKeyRecord {
 export interface KeyStore {
   lookup(hash: string): Promise<ClientKeyRecord | null>;
   /**
+   * Optional: when no key is configured at all, what the operator should set (it ends the 401's message).
+   * Undefined when keys exist.
+   */
+  whyEmpty?(): Promise<string | undefined>;
+  /**
    * Management capability, used by the admin API (`/_sluice/keys`). `put` inserts or replaces the record
    * with this `id` (its hash may change); a store must never be handed, or keep, the key itself.
    */

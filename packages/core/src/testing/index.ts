@@ -15,3 +15,4 @@ export { objectsContract } from "./objects-contract.js";
 export { secretsContract } from "./secrets-contract.js";
 export { keyStoreContract } from "./keys-contract.js";
 export { usageStoreContract } from "./usage-contract.js";
+export { resourcesContract } from "./resources-contract.js";
