@@ -7,10 +7,15 @@ export type RouteMatch =
   | { ok: true; provider: ProviderSpec; endpoint: Endpoint; upstreamPath: string; model: string }
   | { ok: false; status: 404 | 405; provider?: ProviderSpec; allow?: string };
 
+const ENCODED_SEPARATOR = /%(?:25)*(?:2f|5c)|\\/i;
+
 export function matchRoute(pathname: string, method: string, options: ResolvedOptions): RouteMatch {
   // Mounted under a base path, nothing outside it is served ("/llmx" is not under "/llm").
   if (options.basePath && !pathname.startsWith(`${options.basePath}/`)) return { ok: false, status: 404 };
   const path = pathname.slice(options.basePath.length);
+  // An encoded separator (`%2F`, `%5C`) or a backslash would let an allow-listed pattern's one segment
+  // become several at an upstream that decodes them: such paths are refused, never normalized.
+  if (ENCODED_SEPARATOR.test(path)) return { ok: false, status: 404 };
   const slash = path.indexOf("/", 1);
   const name = (slash < 0 ? path.slice(1) : path.slice(1, slash)) as ProviderName;
   const provider = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;

@@ -4,6 +4,7 @@ import type { RateLimitStore } from "../ports/rate-limit.js";
 import type { SecretsPort } from "../ports/secrets.js";
 import type { UsageStore } from "../ports/usage.js";
 import { responseForThrown } from "../respond.js";
+import { memoryRateLimitStore } from "../memory/rate-limit.js";
 import { checkAdmin } from "./guard.js";
 import { keysApi } from "./keys.js";
 import { usageApi } from "./usage.js";
@@ -11,6 +12,11 @@ import { usageApi } from "./usage.js";
 export interface AdminOptions {
   /** Secret holding the admin key. Default "SLUICE_ADMIN_KEY". */
   secretName?: string;
+  /**
+   * The caller's address, where the runtime vouches for it (Cloudflare: the `cf-connecting-ip` header), so
+   * wrong admin keys are throttled per address. Default: one global count.
+   */
+  clientAddress?: (request: Request) => string | undefined;
 }
 
 export interface AdminDeps {
@@ -19,15 +25,21 @@ export interface AdminDeps {
   usage?: UsageStore;
   rateLimit?: RateLimitStore;
   secretName?: string;
+  clientAddress?: AdminOptions["clientAddress"];
 }
 
 /** Answers an admin path (after the base path), or undefined when the path is not one of its routes. */
 export function adminRoutes(deps: AdminDeps) {
+  // Wrong admin keys are counted in the rate-limit store when there is one (shared by every instance).
+  const throttle = {
+    store: deps.rateLimit ?? memoryRateLimitStore(),
+    clientAddress: deps.clientAddress,
+  };
   return async function admin(request: Request, path: string, url: URL): Promise<Response | undefined> {
     const keysRoute = path === "/_sluice/keys" || path.startsWith("/_sluice/keys/");
     if (!keysRoute && path !== "/_sluice/usage") return undefined;
     try {
-      const refused = await checkAdmin(request, deps.secrets, deps.secretName);
+      const refused = await checkAdmin(request, deps.secrets, deps.secretName, throttle);
       if (refused) return refused;
       if (keysRoute) return await keysApi(request, path.slice("/_sluice/keys".length), deps.keys);
       return await usageApi(request, url, deps);

@@ -49,7 +49,12 @@ export async function keysApi(request: Request, rest: string, keys: KeyStore | f
       headers: { allow: "GET, POST" },
     });
   }
-  const id = decodeURIComponent(rest.slice(1));
+  let id: string;
+  try {
+    id = decodeURIComponent(rest.slice(1));
+  } catch {
+    throw new GatewayError("bad_request", "The key id in the path is not valid percent-encoding.");
+  }
   if (!id || id.includes("/")) throw new GatewayError("not_found", `No admin route /_sluice/keys${rest}.`);
   if (method === "GET") return json(publicRecord(await find(store, id)), 200, NO_STORE);
   if (method === "PATCH") {

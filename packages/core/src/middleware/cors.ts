@@ -52,8 +52,13 @@ export function preflight(request: Request, options: CorsOptions): Response | un
   });
 }
 
-/** Adds the CORS headers for an allowed origin to `response` (Sluice's own answers and the upstream's). */
+/**
+ * The one place CORS headers are decided: whatever `access-control-*` the response carries (an upstream's,
+ * a middleware's) is removed, then Sluice's own are set for an allowed origin.
+ */
 export function withCorsHeaders(response: Response, origin: string | null, options: CorsOptions): Response {
+  const foreign = [...response.headers.keys()].filter((name) => name.startsWith("access-control-"));
+  for (const name of foreign) response.headers.delete(name);
   const allowed = allowedOrigin(options, origin);
   if (allowed) {
     response.headers.set("access-control-allow-origin", allowed);

@@ -1,9 +1,13 @@
 /**
- * Exact-match response cache for non-streamed calls. The key hashes provider, path, model scope and the
- * exact body bytes, per client key unless shared. Errors and `no-store` answers are never cached; a client
- * sending `cache-control: no-cache` bypasses it.
+ * Exact-match response cache for non-streamed calls. The key hashes everything that changes the answer:
+ * method, provider, path, query, the behaviour-selecting headers the provider forwards (`anthropic-beta`,
+ * `anthropic-version`, `openai-beta`…), the client scope and the exact body bytes. Scoped per client key
+ * unless shared; bring-your-own-key calls are always scoped to their own key (Sluice never verified it, so
+ * an invented key must not read what another key's call put there). Errors and `no-store` answers are never
+ * cached; a client sending `cache-control: no-cache` bypasses it.
  */
 import type { Middleware } from "../compose.js";
+import type { GatewayContext } from "../context.js";
 import type { CachePort } from "../ports/cache.js";
 import { sha256Hex } from "../util/crypto.js";
 
@@ -22,8 +26,7 @@ export function responseCache({ store, ttlSeconds, shared }: ResponseCacheOption
   return async function cached(ctx, next) {
     if (!ctx.endpoint.cacheable || ctx.stream || !ctx.body) return next();
     const bypass = /no-cache|no-store/i.test(ctx.request.headers.get("cache-control") ?? "");
-    const scope = shared ? "*" : (ctx.client?.id ?? "*");
-    const key = `sluice:cache:${await sha256Hex(join(`${ctx.provider.name}\n${ctx.upstreamPath}\n${scope}\n`, ctx.body))}`;
+    const key = `sluice:cache:${await sha256Hex(join(describe(ctx, shared), ctx.body))}`;
     if (!bypass) {
       const hit = await store.get(key).catch(() => null);
       const response = hit && decode(hit);
@@ -46,6 +49,15 @@ export function responseCache({ store, ttlSeconds, shared }: ResponseCacheOption
     }
     return response;
   };
+}
+
+/** Everything but the body that selects the answer, one field per line (JSON-quoted: no field can fake another). */
+function describe(ctx: GatewayContext, shared: boolean): string {
+  const scope = ctx.byok ? `byok:${ctx.client?.hash ?? ""}` : shared ? "*" : (ctx.client?.id ?? "*");
+  const names = ["accept", ...(ctx.provider.headers?.request.names ?? [])];
+  const headers = names.map((name) => [name, ctx.request.headers.get(name)]);
+  const fields = [ctx.request.method, ctx.provider.name, ctx.upstreamPath, ctx.url.search, scope, headers];
+  return `${JSON.stringify(fields)}\n`;
 }
 
 function join(prefix: string, body: Uint8Array): Uint8Array {
