@@ -11,6 +11,7 @@ fi
 source "$root/scripts/setup.sh"
 cd "$root"
 pnpm -s lint
+node scripts/check-snippets.mjs        # README code blocks equal the snippet files the tests run
 pnpm -s typecheck
 bash scripts/check-packages.sh   # the packed tarballs: publint --strict, attw --profile esm-only, LICENSE, peers
 pnpm -s test

@@ -38,6 +38,7 @@ export function freePort() {
  *   vars?: Record<string, string>,
  *   objects?: Record<string, { file: string, contentType: string }>,
  *   readyTimeoutMs?: number,
+ *   cwd?: string,
  * }} options
  * @returns {Promise<{ url: string, output: () => string, logFiles: string, stop: () => Promise<void> }>}
  */
@@ -46,6 +47,8 @@ export async function startWranglerDev({
   vars = {},
   objects = {},
   readyTimeoutMs = 60_000,
+  // Another Worker folder (its own wrangler config), e.g. a README snippet; default: this example.
+  cwd = exampleDir,
 } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "sluice-cf-"));
   const env = {
@@ -98,7 +101,7 @@ export async function startWranglerDev({
   ];
   let output = "";
   const child = spawn(process.execPath, args, {
-    cwd: exampleDir,
+    cwd,
     // Its own process group, so stop() ends wrangler and the workerd it started together.
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,5 @@
+// src/index.ts
+import { createWorker } from "@sluice/cloudflare";
+export { SluiceRateLimiter } from "@sluice/cloudflare"; // the rate-limit Durable Object
+
+export default createWorker();
