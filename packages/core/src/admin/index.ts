@@ -5,7 +5,8 @@ import type { SecretsPort } from "../ports/secrets.js";
 import type { UsageStore } from "../ports/usage.js";
 import { responseForThrown } from "../respond.js";
 import { memoryRateLimitStore } from "../memory/rate-limit.js";
-import { checkAdmin } from "./guard.js";
+import { dashboardRoute, isDashboardPath } from "../dashboard/route.js";
+import { ADMIN_SECRET, checkAdmin } from "./guard.js";
 import { keysApi } from "./keys.js";
 import { usageApi } from "./usage.js";
 
@@ -36,6 +37,15 @@ export function adminRoutes(deps: AdminDeps) {
     clientAddress: deps.clientAddress,
   };
   return async function admin(request: Request, path: string, url: URL): Promise<Response | undefined> {
+    if (isDashboardPath(path)) {
+      // The dashboard's login goes through the same guard, so wrong keys are throttled the same way.
+      const guard = (r: Request) => checkAdmin(r, deps.secrets, deps.secretName, throttle);
+      return dashboardRoute(request, path, url, {
+        ...deps,
+        secretName: deps.secretName ?? ADMIN_SECRET,
+        guard,
+      });
+    }
     const keysRoute = path === "/_sluice/keys" || path.startsWith("/_sluice/keys/");
     if (!keysRoute && path !== "/_sluice/usage") return undefined;
     try {
