@@ -14,6 +14,7 @@ import { dump } from "../json.js";
 import { ids } from "../ids.js";
 import type { OutHeaders, Provider, Reply, RequestContext, RetryHints, StreamSpec } from "./types.js";
 import { bearer, header, modelOf, retryHeaders, streamRequested } from "./types.js";
+import { resourceRoute } from "./resources.js";
 
 const ERRORS: Record<number, [type: string, message: string]> = {
   400: ["invalid_request_error", "Invalid request."],
@@ -213,7 +214,7 @@ export const anthropic: Provider = {
     if (key === "POST /v1/messages") return messages;
     if (key === "POST /v1/messages/count_tokens") return countTokens;
     if (key === "GET /v1/models") return listModels;
-    return undefined;
+    return resourceRoute(ctx);
   },
   notFound: (ctx) => errorReply(ctx, 404),
   // The API takes the key as `x-api-key` or, as @anthropic-ai/sdk >= 1.x sends it, `Authorization: Bearer`.

@@ -14,6 +14,7 @@ import { chatCompletions, openaiDialect } from "./openai-chat.js";
 import { responses } from "./openai-responses.js";
 import type { OutHeaders, Provider, Reply, RequestContext, RetryHints } from "./types.js";
 import { bearer, modelOf, retryHeaders } from "./types.js";
+import { resourceRoute } from "./resources.js";
 
 const LIMITS = { requests: 10_000, tokens: 30_000_000 };
 
@@ -183,7 +184,7 @@ export const openai: Provider = {
       case "GET /v1/models":
         return listModels;
       default:
-        return undefined;
+        return resourceRoute(ctx);
     }
   },
   notFound: (ctx) =>
