@@ -63,6 +63,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         rateLimit: stores.rateLimit,
         secretName: typeof options.admin === "object" ? options.admin.secretName : undefined,
         clientAddress: typeof options.admin === "object" ? options.admin.clientAddress : undefined,
+        mcp: typeof options.admin === "object" ? options.admin.mcp : undefined,
       })
     : undefined;
 

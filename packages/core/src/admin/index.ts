@@ -8,6 +8,7 @@ import { memoryRateLimitStore } from "../memory/rate-limit.js";
 import { dashboardRoute, isDashboardPath } from "../dashboard/route.js";
 import { ADMIN_SECRET, checkAdmin } from "./guard.js";
 import { keysApi } from "./keys.js";
+import { type AdminHost, type AdminMcpHandler, MCP_PATH } from "./mcp.js";
 import { usageApi } from "./usage.js";
 
 export interface AdminOptions {
@@ -18,6 +19,8 @@ export interface AdminOptions {
    * wrong admin keys are throttled per address. Default: one global count.
    */
   clientAddress?: (request: Request) => string | undefined;
+  /** A remote MCP server at `/_sluice/mcp` behind the same admin key, e.g. `sluiceMcp()` from `@sluice/mcp`. */
+  mcp?: AdminMcpHandler;
 }
 
 export interface AdminDeps {
@@ -27,6 +30,7 @@ export interface AdminDeps {
   rateLimit?: RateLimitStore;
   secretName?: string;
   clientAddress?: AdminOptions["clientAddress"];
+  mcp?: AdminMcpHandler;
 }
 
 /** Answers an admin path (after the base path), or undefined when the path is not one of its routes. */
@@ -35,6 +39,25 @@ export function adminRoutes(deps: AdminDeps) {
   const throttle = {
     store: deps.rateLimit ?? memoryRateLimitStore(),
     clientAddress: deps.clientAddress,
+  };
+  const isKeysRoute = (path: string) => path === "/_sluice/keys" || path.startsWith("/_sluice/keys/");
+  /** The REST routes, after the guard. */
+  const rest = async (request: Request, path: string, url: URL): Promise<Response> => {
+    try {
+      if (isKeysRoute(path)) return await keysApi(request, path.slice("/_sluice/keys".length), deps.keys);
+      return await usageApi(request, url, deps);
+    } catch (error) {
+      return responseForThrown(undefined, error);
+    }
+  };
+  const host: AdminHost = {
+    async call(path, init) {
+      const url = new URL(path, "http://sluice.admin");
+      if (!isKeysRoute(url.pathname) && url.pathname !== "/_sluice/usage")
+        throw new TypeError(`No admin route ${url.pathname}.`);
+      return rest(new Request(url, init), url.pathname, url);
+    },
+    usage: deps.usage,
   };
   return async function admin(request: Request, path: string, url: URL): Promise<Response | undefined> {
     if (isDashboardPath(path)) {
@@ -46,13 +69,13 @@ export function adminRoutes(deps: AdminDeps) {
         guard,
       });
     }
-    const keysRoute = path === "/_sluice/keys" || path.startsWith("/_sluice/keys/");
-    if (!keysRoute && path !== "/_sluice/usage") return undefined;
+    const mcp = deps.mcp && path === MCP_PATH;
+    if (!mcp && !isKeysRoute(path) && path !== "/_sluice/usage") return undefined;
     try {
       const refused = await checkAdmin(request, deps.secrets, deps.secretName, throttle);
       if (refused) return refused;
-      if (keysRoute) return await keysApi(request, path.slice("/_sluice/keys".length), deps.keys);
-      return await usageApi(request, url, deps);
+      if (mcp) return await deps.mcp!.handle(request, host);
+      return await rest(request, path, url);
     } catch (error) {
       return responseForThrown(undefined, error);
     }
