@@ -148,6 +148,8 @@ describe("the MCP server at /_sluice/mcp", () => {
       for (const id of ["../keys", `${record.id}/x`, "%2e%2e", " "]) {
         await expect(tool(client, "revoke_key", { id })).rejects.toThrow(/HTTP 404/);
       }
+      // Dot segments would climb out of /_sluice/keys/ in a URL: refused before any route runs.
+      for (const id of ["..", "."]) await expect(tool(client, "revoke_key", { id })).rejects.toThrow();
       const { keys } = await tool<{ keys: { id: string }[] }>(client, "list_keys");
       expect(keys.map((k) => k.id)).toContain(record.id);
       await expect(tool(client, "get_usage", { from: "2026-13-01T00" })).rejects.toThrow(/YYYY-MM-DDTHH/);
