@@ -1,4 +1,4 @@
-import type { ObjectStore } from "@sluice/core";
+import { type ObjectStore, objectKeyProblem } from "@sluice/core";
 import { AwsClient } from "aws4fetch";
 
 export interface S3ObjectsOptions {
@@ -48,6 +48,9 @@ export function s3Objects(options: S3ObjectsOptions): ObjectStore {
   const base = new URL(options.endpoint);
   const prefix = options.prefix ?? "";
   const urlOf = (key: string) => {
+    // A URL resolves `..`: a key that is not one literal path could reach outside its prefix.
+    const problem = objectKeyProblem(key);
+    if (problem) throw new TypeError(`Refused object key "${key}": ${problem}.`);
     const url = new URL(base);
     const path = encodeKey(prefix + key);
     if (options.virtualHosted) {

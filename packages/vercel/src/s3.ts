@@ -2,7 +2,7 @@
  * @module An S3-compatible ObjectStore for long context (AWS S3, Cloudflare R2, MinIO, Backblaze B2…),
  * signed with `aws4fetch` on nothing but `fetch` and Web Crypto.
  */
-import type { ObjectStore } from "@sluice/core";
+import { type ObjectStore, objectKeyProblem } from "@sluice/core";
 import { AwsClient } from "aws4fetch";
 
 export interface S3ObjectsOptions {
@@ -32,8 +32,12 @@ export function s3Objects(options: S3ObjectsOptions): ObjectStore {
     service: "s3",
   });
   const base = options.bucketUrl.replace(/\/+$/, "");
-  const objectUrl = (key: string) =>
-    `${base}/${((options.prefix ?? "") + key).split("/").map(encodeURIComponent).join("/")}`;
+  const objectUrl = (key: string) => {
+    // A URL resolves `..`: a key that is not one literal path could reach outside its prefix.
+    const problem = objectKeyProblem(key);
+    if (problem) throw new TypeError(`Refused object key "${key}": ${problem}.`);
+    return `${base}/${((options.prefix ?? "") + key).split("/").map(encodeURIComponent).join("/")}`;
+  };
 
   async function ok(response: Response, what: string): Promise<Response> {
     if (response.ok) return response;

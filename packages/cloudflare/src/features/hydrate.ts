@@ -2,7 +2,13 @@
  * R2 hydration: content blocks that reference `sluice-object://<key>` are filled in from the object store
  * before the request goes upstream. Portable: it needs only core's `ObjectStore` port.
  */
-import { GatewayError, type GatewayContext, type Middleware, type ObjectStore } from "@sluice/core";
+import {
+  GatewayError,
+  type GatewayContext,
+  type Middleware,
+  type ObjectStore,
+  objectKeyProblem,
+} from "@sluice/core";
 import { isObject, replaceBody, toBase64 } from "./body.js";
 
 export const OBJECT_SCHEME = "sluice-object://";
@@ -22,6 +28,14 @@ export interface HydrateOptions {
 
 export const defaultAllow = (key: string, ctx: GatewayContext): boolean =>
   key.startsWith("shared/") || (!!ctx.client && key.startsWith(`uploads/${ctx.client.id}/`));
+
+/**
+ * A reference must be one literal, canonical key before any prefix is checked: `uploads/<me>/../<other>/x`
+ * stays literal on R2 but an S3-compatible store resolves it, so such keys are refused on every store.
+ */
+function confined(key: string, ctx: GatewayContext, allow: HydrateOptions["allow"] & {}): boolean {
+  return objectKeyProblem(key) === undefined && allow(key, ctx);
+}
 
 /** One place in the body that holds a reference, and how to write the object into it. */
 interface Slot {
@@ -57,7 +71,7 @@ export function hydrateObjects(store: ObjectStore, options: HydrateOptions = {})
         `This request references ${slots.length} objects; the limit is ${maxObjects}.`,
       );
     for (const { key } of slots) {
-      if (!allow(key, ctx))
+      if (!confined(key, ctx, allow))
         throw new GatewayError("forbidden", `This API key may not read ${OBJECT_SCHEME}${key}.`);
     }
     const loaded = await load(store, [...new Set(slots.map((s) => s.key))], maxBytes);
