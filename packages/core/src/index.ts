@@ -47,5 +47,4 @@ export { metricPoint } from "./middleware/metrics.js";
 export { leasedRateLimitStore, type LeaseOptions } from "./middleware/rate-limit-lease.js";
 export { otlpSink, type OtlpSinkOptions, type OtlpSignal } from "./metrics/otlp.js";
 export { otlpOptionsFromEnv, parseOtelList } from "./metrics/otlp-env.js";
-export { BASE_URL_ENV, SETTINGS_ENV, envSecrets, gatewayOptionsFromEnv, type EnvRecord } from "./env.js";
 export { objectKeyProblem } from "./util/object-key.js";
