@@ -20,7 +20,7 @@ const H = 140;
 export function barChart(name: string, bars: Bar[], labelEvery = 1): string {
   const max = Math.max(1, ...bars.map((b) => b.value));
   const step = W / Math.max(1, bars.length);
-  const width = Math.max(1, step * 0.8);
+  const width = Math.max(1, Math.min(48, step * 0.8));
   const shapes = bars
     .map((b, i) => {
       const x = (i * step + (step - width) / 2).toFixed(1);
@@ -28,7 +28,7 @@ export function barChart(name: string, bars: Bar[], labelEvery = 1): string {
       const part = ((b.part ?? 0) / max) * H;
       const label =
         i % labelEvery === 0
-          ? `<text x="${(i * step + step / 2).toFixed(1)}" y="${H + 14}" text-anchor="middle">${esc(b.label)}</text>`
+          ? `<text x="${(i * step + step / 2).toFixed(1)}" y="${H + 14}" text-anchor="${i === 0 ? "start" : "middle"}">${esc(b.label)}</text>`
           : "";
       return (
         `<g><title>${esc(b.title)}</title><rect x="${x}" y="${(H - h).toFixed(1)}" width="${width.toFixed(1)}" height="${h.toFixed(1)}" class="bar"/>` +
@@ -40,7 +40,7 @@ export function barChart(name: string, bars: Bar[], labelEvery = 1): string {
     })
     .join("");
   const summary = `${name}: ${bars.map((b) => b.title).join("; ")}`;
-  return `<svg class="chart" viewBox="0 0 ${W} ${H + 20}" role="img" aria-label="${esc(summary)}" preserveAspectRatio="none">${shapes}<line x1="0" y1="${H}" x2="${W}" y2="${H}" class="axis"/></svg>`;
+  return `<svg class="chart" viewBox="0 0 ${W} ${H + 20}" role="img" aria-label="${esc(summary)}">${shapes}<line x1="0" y1="${H}" x2="${W}" y2="${H}" class="axis"/></svg>`;
 }
 
 /** Horizontal bars as HTML (they wrap and scale with the text): one row per entry. */

@@ -30,7 +30,8 @@ const HEADERS = {
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  // Not "no-referrer": with it a browser sends `Origin: null` on the page's own form posts.
+  "referrer-policy": "same-origin",
 };
 
 const html = (body: string, status = 200, extra: Record<string, string> = {}) =>
@@ -38,11 +39,15 @@ const html = (body: string, status = 200, extra: Record<string, string> = {}) =>
 const redirect = (location: string, extra: Record<string, string> = {}) =>
   new Response(null, { status: 303, headers: { location, "cache-control": "no-store", ...extra } });
 
-/** A cross-site POST: a foreign `Origin`, or a browser saying the request came from another site. */
+/**
+ * A cross-site POST: a foreign `Origin`, or a browser saying the request came from another site. An opaque
+ * origin ("null", privacy modes) passes only when the browser vouches that the post is same-origin.
+ */
 function crossSite(request: Request, url: URL): boolean {
   const origin = request.headers.get("origin");
-  if (origin !== null) return origin !== url.origin;
   const site = request.headers.get("sec-fetch-site");
+  if (origin !== null && origin !== "null") return origin !== url.origin;
+  if (origin === "null") return site !== "same-origin";
   return site !== null && site !== "same-origin" && site !== "none";
 }
 

@@ -18,7 +18,7 @@ export interface PageContext {
 }
 
 function layout(body: string, header = ""): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>Sluice dashboard</title><style>${CSS}</style></head><body>${header}${body}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="same-origin"><title>Sluice dashboard</title><style>${CSS}</style></head><body>${header}${body}</body></html>`;
 }
 
 export function loginPage(path: string, message?: string): string {

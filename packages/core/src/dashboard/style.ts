@@ -10,7 +10,7 @@ h2{font-size:1rem;margin:0 0 .75rem}
 .card{border:1px solid #d5d9e0;border-radius:6px;padding:.5rem .75rem}.card span{display:block;color:#4a5160;font-size:.8rem}
 .card strong{font-size:1.2rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1rem}
-.chart{width:100%;height:170px}.chart text{font-size:11px;fill:#4a5160}.bar{fill:#2563eb}.bad{fill:#b91c1c}.axis{stroke:#8a91a0}
+.chart{width:100%;height:auto;max-height:220px}.chart text{font-size:11px;fill:#4a5160}.bar{fill:#2563eb}.bad{fill:#b91c1c}.axis{stroke:#8a91a0}
 .burn{display:block}.burn .ideal{stroke:#c3c8d1;stroke-dasharray:3}.burn .left{fill:none;stroke:#2563eb;stroke-width:2}
 .hbars{list-style:none;margin:0;padding:0}.hbars li{display:grid;grid-template-columns:minmax(90px,30%) 1fr auto;gap:.5rem;align-items:center;margin:.2rem 0}
 .hl{overflow-wrap:anywhere}.ht{background:#e8ebf0;height:.8rem;border-radius:3px}.hb{display:block;height:100%;background:#2563eb;border-radius:3px}
