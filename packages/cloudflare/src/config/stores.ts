@@ -4,12 +4,15 @@ import type {
   MetricsSink,
   ObjectStore,
   RateLimitStore,
+  ResourceGrant,
+  ResourceStore,
   SecretsPort,
   UsageStore,
 } from "@sluice/core";
 import { kvCache } from "../cache.js";
 import type { SluiceKeys } from "../keys/durable-object.js";
 import { durableObjectKeyStore, type ManagedKeyStore, withStaticKeys } from "../keys/store.js";
+import { durableObjectResourceStore } from "../resources/store.js";
 import { analyticsEngineMetrics } from "../metrics.js";
 import { r2Objects } from "../objects.js";
 import { rateLimitBindingStore } from "../rate-limit/binding.js";
@@ -28,6 +31,7 @@ export interface EnvStores {
   metrics?: MetricsSink;
   objects?: ObjectStore;
   keys?: ManagedKeyStore;
+  resources?: ResourceStore;
   usage?: UsageStore;
 }
 
@@ -37,6 +41,8 @@ export function storesFromEnv(
   names: BindingNames,
   options: CloudflareOptions<never>,
   secrets: SecretsPort,
+  /** The gateway's `staticKeyGrants`, for the `SLUICE_KEYS` keys accepted next to the managed ones. */
+  staticGrants: ResourceGrant[] = [],
 ): EnvStores {
   const namespace = namespaceBinding(source, names.rateLimiter);
   const limiter = namespace
@@ -94,7 +100,7 @@ export function storesFromEnv(
       );
     const keyOptions = options.keys || {};
     keys = durableObjectKeyStore(keysNamespace, { name: keyOptions.name });
-    if (keyOptions.staticKeys !== false) keys = withStaticKeys(keys, secrets);
+    if (keyOptions.staticKeys !== false) keys = withStaticKeys(keys, secrets, "SLUICE_KEYS", staticGrants);
   }
   const usageNamespace = namespaceBinding<SluiceUsage>(source, names.usage, options.usage === false);
 
@@ -106,6 +112,8 @@ export function storesFromEnv(
     metrics,
     objects,
     keys,
+    // Who owns each File, Batch or stored Response: the keys' Durable Object class, so no new migration.
+    resources: keysNamespace ? durableObjectResourceStore(keysNamespace) : undefined,
     usage: usageNamespace ? durableObjectUsageStore(usageNamespace) : undefined,
   };
 }

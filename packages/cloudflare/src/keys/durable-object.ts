@@ -41,6 +41,29 @@ export class SluiceKeys extends DurableObject {
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, record TEXT NOT NULL)",
     );
+    // Resource ownership (`durableObjectResourceStore`) lives in the same class, so it needs no migration.
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS resources (id TEXT PRIMARY KEY, owner TEXT NOT NULL)");
+  }
+
+  /** First claim wins: an existing owner is never replaced. Answers the owner on record. */
+  claim(resource: string, owner: string): string {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO resources (id, owner) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
+      resource,
+      owner,
+    );
+    return this.owner(resource)!;
+  }
+
+  owner(resource: string): string | null {
+    const row = this.ctx.storage.sql
+      .exec<{ owner: string }>("SELECT owner FROM resources WHERE id = ?", resource)
+      .toArray()[0];
+    return row ? row.owner : null;
+  }
+
+  forget(resource: string): void {
+    this.ctx.storage.sql.exec("DELETE FROM resources WHERE id = ?", resource);
   }
 
   /** The record whose key hashes to `hash`, or null: one read through the hash index. */

@@ -3,7 +3,13 @@
  * `SLUICE_KEYS` secret next to the managed ones. Nothing is cached in front of the object: every request's
  * lookup is one RPC and one indexed read, which is what makes a revocation apply to the very next request.
  */
-import { type ClientKeyRecord, type KeyStore, type SecretsPort, staticKeys } from "@sluice/core";
+import {
+  type ClientKeyRecord,
+  type KeyStore,
+  type ResourceGrant,
+  type SecretsPort,
+  staticKeys,
+} from "@sluice/core";
 import { checkRecord, type SluiceKeys } from "./durable-object.js";
 
 /** A key store with the full admin capability (what the admin API needs). */
@@ -55,8 +61,10 @@ export function withStaticKeys(
   managed: ManagedKeyStore,
   secrets: SecretsPort,
   secretName = "SLUICE_KEYS",
+  /** Resource endpoints the secret's keys may use (the gateway's `staticKeyGrants`). */
+  grants: ResourceGrant[] = [],
 ): ManagedKeyStore {
-  const fixed = staticKeys(secrets, secretName);
+  const fixed = staticKeys(secrets, secretName, grants);
   return {
     ...managed,
     async lookup(hash) {
