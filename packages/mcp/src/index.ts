@@ -4,9 +4,10 @@
  * answers at `<basePath>/_sluice/mcp` behind the admin key. A separate package, so gateways without MCP carry
  * none of the SDK.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { AdminHost, AdminMcpHandler } from "@sluice/core";
+import { ToolRegistry } from "./registry.js";
 import { registerTools } from "./tools.js";
 
 export interface SluiceMcpOptions {
@@ -18,7 +19,7 @@ export interface SluiceMcpOptions {
 
 /**
  * The SDK validates JSON Schema with Ajv by default, which compiles with `new Function` (refused on Workers).
- * These tools take zod schemas and never ask the client for schema-checked input, so nothing needs it.
+ * The tools validate with zod and never ask the client for schema-checked input, so nothing needs it.
  */
 const noJsonSchemaValidator = {
   getValidator() {
@@ -42,11 +43,13 @@ export function sluiceMcp({
 }: SluiceMcpOptions = {}): AdminMcpHandler {
   return {
     async handle(request: Request, host: AdminHost): Promise<Response> {
-      const server = new McpServer(
+      const server = new Server(
         { name, version: "1" },
         { capabilities: { tools: {} }, jsonSchemaValidator: noJsonSchemaValidator },
       );
-      registerTools(server, host);
+      const tools = new ToolRegistry();
+      registerTools(tools, host);
+      tools.attach(server);
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,

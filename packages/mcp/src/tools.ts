@@ -2,10 +2,11 @@
  * The admin tools. Key tools call the admin REST API in-process (`host.call`), so validation, errors and
  * revocation semantics are the REST API's own; usage and failures read the usage store's hourly rows.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { AdminHost } from "@sluice/core";
-import * as z from "zod";
+// The SDK's protocol types are built on "zod/v4" already, so these schemas add no validation library.
+import * as z from "zod/v4";
+import type { ToolRegistry } from "./registry.js";
 import { MAX_HOURS, recentFailures, usageReport, windowOf } from "./usage.js";
 
 const ok = (value: object): CallToolResult => ({
@@ -65,7 +66,7 @@ async function withUsage(host: AdminHost, run: (store: NonNullable<AdminHost["us
   }
 }
 
-export function registerTools(server: McpServer, host: AdminHost): void {
+export function registerTools(server: ToolRegistry, host: AdminHost): void {
   server.registerTool(
     "get_usage",
     {

@@ -169,6 +169,24 @@ describe("the MCP server at /_sluice/mcp", () => {
     expect(((await garbage.json()) as { error: { code: number } }).error.code).toBe(-32700);
   });
 
+  it("lists JSON Schemas for the tools' inputs and refuses unknown tools and arguments", async () => {
+    const client = await connectMcp(url, ADMIN);
+    try {
+      const { tools } = await client.listTools();
+      const budget = tools.find((t) => t.name === "set_budget")!;
+      expect(Object.keys(budget.inputSchema.properties ?? {}).sort()).toEqual(["id", "tokens", "window"]);
+      expect(budget.inputSchema.required).toEqual(["id", "tokens"]);
+      expect(tools.find((t) => t.name === "revoke_key")!.annotations).toEqual({ destructiveHint: true });
+      await expect(tool(client, "revoke_key", { id: "key_x", extra: 1 })).rejects.toThrow(
+        /Invalid arguments/,
+      );
+      await expect(tool(client, "set_budget", { id: "key_x", tokens: 1.5 })).rejects.toThrow(/tokens/);
+      await expect(client.callTool({ name: "drop_tables", arguments: {} })).rejects.toThrow(/not found/);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("without a usage store the usage tools say what to pass, and key tools still work", async () => {
     const bare = await serveGateway({ stores: { rateLimit: memoryRateLimitStore() } });
     const client = await connectMcp(bare, ADMIN);
