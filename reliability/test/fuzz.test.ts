@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { errorShapeProblem, providerOfPath } from "../src/oracle.js";
 import { rawRequest } from "../src/raw.js";
 import { saveSection, table } from "../src/report.js";
+import { upstreamProblem } from "../src/upstream-oracle.js";
 import { ROUTES, clientAuth } from "../src/routes.js";
 import { CLIENT_KEY, type Stack, startStack } from "../src/stack.js";
 
@@ -39,12 +40,14 @@ afterAll(async () => {
       `fast-check, seed **${SEED}** (rerun one with \`SLUICE_FUZZ_SEED=<n>\`), against \`createGateway\` over @hono/node-server`,
       `with \`maxBodyBytes: ${MAX_BODY}\`. Every answer must be a 2xx/4xx (never a 5xx), every 4xx JSON in the provider's`,
       "error shape (OpenAI's for unknown prefixes), no provider key (FAKE_KEYS) or client key anywhere in the status line,",
-      "headers or body, and `/healthz` must answer 200 after every property. Answers written by node:http's own parser",
+      "headers or body, and `/healthz` must answer 200 after every property. What the upstream received is judged too:",
+      "its own host, a path the provider's allow-list names (no `%2F`/`%5C`-encoded separator), the operator's key as the",
+      "only credential, none of the client's identity, hop-by-hop or account headers. Answers written by node:http's own parser",
       "before Sluice sees the request (malformed raw requests) are counted as `node:<status>`: they carry no body at all.",
       "",
       table(["property", "runs", "statuses seen", "what varies"], rows),
       "",
-      `${Object.values(stats).reduce((n, s) => n + s.runs, 0)} requests in all; ${held === 4 ? "all 4 properties held" : `only ${held} of 4 properties held (see the test output)`}.`,
+      `${Object.values(stats).reduce((n, s) => n + s.runs, 0)} requests in all; ${held === 5 ? "all 5 properties held" : `only ${held} of 5 properties held (see the test output)`}.`,
     ].join("\n"),
   });
 });
@@ -69,9 +72,20 @@ function check(path: string, status: number, head: string, body: string) {
   }
 }
 
+/** Every request the upstream received since `from` obeys the upstream oracle (host, path, headers). */
+function checkUpstream(from: number, where: string) {
+  const host = new URL(stack.fake.url).host;
+  for (const record of stack.fake.records.slice(from)) {
+    const problem = upstreamProblem(record, host, CLIENT_KEY);
+    if (problem) throw new Error(`upstream received ${problem} (for ${where.slice(0, 200)})`);
+  }
+}
+
 async function send(path: string, init: RequestInit) {
+  const before = stack.fake.records.length;
   const response = await fetch(stack.url + path, { ...init, signal: AbortSignal.timeout(10_000) });
   const body = await response.text();
+  checkUpstream(before, `${init.method} ${path}`);
   // fetch resolves dot segments before sending ("/anthropic/.." is sent as "/"): judge by what was sent.
   path = new URL(stack.url + path).pathname;
   // A HEAD answer has no body by definition; its status and headers still obey the rules.
@@ -174,6 +188,41 @@ describe("fuzz", () => {
         );
       }),
       { seed: SEED, numRuns: 300 },
+    );
+    await stillUp();
+    held++;
+  });
+
+  test("encoded separators: allow-listed prefixes smuggling %2F segments never reach an unnamed endpoint", async () => {
+    const prefix = fc.constantFrom(
+      "/anthropic/v1/models/",
+      "/anthropic/v1/files/",
+      "/anthropic/v1/messages/batches/",
+      "/openai/v1/models/",
+      "/openai/v1/responses/",
+      "/gemini/v1beta/models/",
+    );
+    const smuggled = fc.constantFrom(
+      "x%2F..%2F..%2Fv1%2Fmessages",
+      "x%2fcontent",
+      "x%252F..%252Fmessages",
+      "x%5C..%5Cmessages",
+      "..%2F..%2Fadmin",
+      "%2e%2e%2F%2e%2e%2Fv1%2Fcomplete",
+      "gemini-2.5-flash%3AgenerateContent%2F..%2F..%2Fv1%2Fmodels",
+    );
+    await fc.assert(
+      fc.asyncProperty(prefix, smuggled, fc.constantFrom("GET", "POST", "DELETE"), async (head, tail, m) => {
+        const path = head + tail;
+        const provider = providerOfPath(path) || "openai";
+        const status = await send(path, {
+          method: m,
+          body: m === "POST" ? JSON.stringify({ model: "m", messages: [] }) : undefined,
+          headers: { "content-type": "application/json", ...clientAuth(provider, CLIENT_KEY) },
+        });
+        tally("encoded separators", String(status), "allow-listed prefix + %2F/%5C/double-encoded tail");
+      }),
+      { seed: SEED, numRuns: 60 },
     );
     await stillUp();
     held++;

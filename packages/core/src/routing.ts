@@ -13,13 +13,13 @@ export function matchRoute(pathname: string, method: string, options: ResolvedOp
   // Mounted under a base path, nothing outside it is served ("/llmx" is not under "/llm").
   if (options.basePath && !pathname.startsWith(`${options.basePath}/`)) return { ok: false, status: 404 };
   const path = pathname.slice(options.basePath.length);
-  // An encoded separator (`%2F`, `%5C`) or a backslash would let an allow-listed pattern's one segment
-  // become several at an upstream that decodes them: such paths are refused, never normalized.
-  if (ENCODED_SEPARATOR.test(path)) return { ok: false, status: 404 };
   const slash = path.indexOf("/", 1);
   const name = (slash < 0 ? path.slice(1) : path.slice(1, slash)) as ProviderName;
   const provider = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
   if (!provider || options.providers[name]?.enabled === false) return { ok: false, status: 404 };
+  // An encoded separator (`%2F`, `%5C`) or a backslash would let an allow-listed pattern's one segment
+  // become several at an upstream that decodes them: such paths are refused, never normalized.
+  if (ENCODED_SEPARATOR.test(path)) return { ok: false, status: 404, provider };
   const rest = slash < 0 ? "" : path.slice(slash);
   if (!rest.startsWith(provider.basePath)) return { ok: false, status: 404, provider };
   const upstreamPath = rest.slice(provider.basePath.length);

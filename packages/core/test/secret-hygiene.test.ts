@@ -122,16 +122,20 @@ describe("no provider key reaches the client, whatever the upstream echoes", () 
     assertClean(response.status, response.headers, body);
   });
 
-  it("a redirect is refused (502), its Location never passed on", async () => {
-    const { response, body } = await call(stack, "/anthropic/v1/messages?echo=redirect", {
-      method: "POST",
-      headers: anthropic(),
-      body: messageBody(),
-      redirect: "manual",
-    });
-    expect(response.status).toBe(502);
-    expect(response.headers.get("location")).toBeNull();
-    assertClean(response.status, response.headers, body);
+  it("a redirect is refused (502), its Location never passed on, on JSON and pass-through routes", async () => {
+    for (const [path, init] of [
+      ["/anthropic/v1/messages?echo=redirect", { method: "POST", body: messageBody() }],
+      ["/anthropic/v1/models?echo=redirect", { method: "GET" }],
+    ] as const) {
+      const { response, body } = await call(stack, path, {
+        ...init,
+        headers: anthropic(),
+        redirect: "manual",
+      });
+      expect(response.status, path).toBe(502);
+      expect(response.headers.get("location")).toBeNull();
+      assertClean(response.status, response.headers, body);
+    }
   });
 
   it("an in-stream error event quoting the key is scrubbed", async () => {

@@ -66,11 +66,25 @@ export function forwardsRequestHeader(provider: ProviderSpec, name: string): boo
   return name.startsWith("x-") && !RESERVED_PREFIXES.some((p) => name.startsWith(p));
 }
 
-/** The headers sent upstream: the allow-listed ones only. The credential is added by the provider spec. */
+/** The credentials a client may have sent (its Sluice key, or its own provider key), read from its headers. */
+function presentedCredentials(incoming: Headers): string[] {
+  const bearer = /^Bearer\s+(.+)$/i.exec(incoming.get("authorization") ?? "")?.[1]?.trim();
+  return [bearer, incoming.get("x-api-key"), incoming.get("x-goog-api-key")].filter(
+    (c): c is string => !!c && c.length >= 8,
+  );
+}
+
+/**
+ * The headers sent upstream: the allow-listed ones only, and none whose value repeats the client's own
+ * credential (it is never the provider's business). The provider key is added by the provider spec.
+ */
 export function upstreamRequestHeaders(incoming: Headers, provider: ProviderSpec): Headers {
   const out = new Headers();
+  const credentials = presentedCredentials(incoming);
   incoming.forEach((value, name) => {
-    if (forwardsRequestHeader(provider, name)) out.set(name, value);
+    if (!forwardsRequestHeader(provider, name)) return;
+    if (credentials.some((c) => value.includes(c))) return;
+    out.set(name, value);
   });
   return out;
 }
