@@ -7,7 +7,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-type AnyValue = { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number };
+type AnyValue = {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number;
+};
 type Span = {
   startTimeUnixNano: string;
   endTimeUnixNano: string;
