@@ -104,10 +104,10 @@ function keysTable(data: DashboardData, ctx: PageContext): string {
   const rows = data.keys
     .map(
       (k) =>
-        `<tr data-key="${esc(k.id)}"><td class="id">${esc(k.record?.name ?? "")}<br><small>${esc(k.id)}</small></td><td data-field="status">${status(k)}</td>${cells(k.counters)}${budgetCell(k)}${data.manageable ? manage(k, ctx) : ""}</tr>`,
+        `<tr data-key="${esc(k.id)}"><td class="id">${esc(k.record?.name ?? "")}<br><small>${esc(k.id)}</small></td><td data-field="status">${status(k)}</td>${budgetCell(k)}${cells(k.counters)}${data.manageable ? manage(k, ctx) : ""}</tr>`,
     )
     .join("");
-  return `<div class="scroll"><table><caption class="muted">Usage in the period per key; budget left in its current window</caption><thead><tr><th scope=col>Key</th><th scope=col>Status</th>${HEAD}<th scope=col>Budget left</th>${data.manageable ? "<th scope=col>Actions</th>" : ""}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="scroll"><table><caption class="muted">Usage in the period per key; budget left in its current window</caption><thead><tr><th scope=col>Key</th><th scope=col>Status</th><th scope=col>Budget left</th>${HEAD}${data.manageable ? "<th scope=col>Actions</th>" : ""}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function modelsTable(data: DashboardData): string {
