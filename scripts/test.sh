@@ -8,6 +8,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null 2>&1 ||
     echo "! could not install redis-server; the Upstash tests will say so"
 fi
+# The dashboard's browser tests drive Debian's Chromium (playwright-core never downloads one).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "› installing chromium (Debian package)"
+  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 ||
+    echo "! could not install chromium; the dashboard browser tests will say so"
+fi
 source "$root/scripts/setup.sh"
 cd "$root"
 pnpm -s lint
