@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const FULLY_RUN = new Set(["README.md"]);
+const FULLY_RUN = new Set(["README.md", "examples/hono/README.md"]);
 const MARKER = /^<!-- snippet: (.+?) -->$/;
 
 const fix = process.argv.includes("--fix");
