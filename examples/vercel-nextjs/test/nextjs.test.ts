@@ -36,8 +36,12 @@ let buildOutput = "";
 const managedKeys: string[] = [];
 
 beforeAll(async () => {
-  [redis, fake, buildOutput] = await Promise.all([startRedisServer(), startFakeUpstream(), buildApp()]);
+  const building = buildApp();
+  building.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  redis = await startRedisServer();
+  fake = await startFakeUpstream();
   bridge = await startUpstashBridge(redis.port);
+  buildOutput = await building;
   const providers = {
     ANTHROPIC_API_KEY: FAKE_KEYS.anthropic,
     OPENAI_API_KEY: FAKE_KEYS.openai,
@@ -49,7 +53,7 @@ beforeAll(async () => {
     // A long window: no whole token refills while the test runs, so the counts are exact.
     SLUICE_RATE_LIMIT: `${LIMIT}/3600s`,
   };
-  [app, misconfigured] = await Promise.all([
+  const started = await Promise.allSettled([
     startApp({
       ...providers,
       SLUICE_ADMIN_KEY: ADMIN_KEY,
@@ -58,6 +62,9 @@ beforeAll(async () => {
     }),
     startApp(providers),
   ]);
+  // Kept even when the other failed to start, so afterAll stops every server that did.
+  [app, misconfigured] = started.map((s) => (s.status === "fulfilled" ? s.value : undefined)) as RunningApp[];
+  for (const failed of started) if (failed.status === "rejected") throw failed.reason;
 });
 
 afterAll(async () => {
