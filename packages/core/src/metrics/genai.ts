@@ -64,9 +64,12 @@ export function errorType(point: MetricPoint): string | undefined {
   return status >= 400 ? String(status) : undefined;
 }
 
-/** The model that answered: `answered` when the point carries it, else the requested model. */
-export const responseModel = (point: MetricPoint): string =>
-  text((point as { answered?: unknown }).answered) || text(point.model);
+/**
+ * The point's model is the one that answered (after aliases, task routing and fallbacks), so it is
+ * `gen_ai.response.model`; it is also the best `gen_ai.request.model` the point holds (the two differ only
+ * when an alias or a fallback changed the model, and the point does not keep the client's spelling).
+ */
+export const responseModel = (point: MetricPoint): string => text(point.model);
 
 /** Token counts in the conventions' sense: `input_tokens` includes cache reads and writes. */
 export function tokens(point: MetricPoint) {
