@@ -289,6 +289,40 @@ describe("usage rows behind the dashboard", () => {
     expect(value("errors")).toBe("1");
   });
 
+  it("counts a call by the model that answered: a fallback's, priced at its price", async () => {
+    const rows = memoryUsageStore();
+    const own = await startStack(
+      {
+        retry: { maxRetries: 0 },
+        fallbacks: { "claude-sonnet-4-6": [{ model: "claude-haiku-4-5" }] },
+        stores: { usage: rows },
+      },
+      fake,
+    );
+    try {
+      const body = JSON.stringify({
+        model: "claude-sonnet-4-6",
+        max_tokens: 8,
+        messages: [{ role: "user", content: "x" }],
+      });
+      const answer = await post(`${own.url}/anthropic/v1/messages`, body, {
+        ...anthropicHeaders(),
+        "x-fake-fault": `status=529,times=1,id=dashboard-fallback-${Date.now()}`,
+        "x-fake-usage": "input=1000000,output=0",
+      });
+      expect(answer.status).toBe(200);
+      await answer.text();
+      await own.flush();
+      const hour = hourOf(Date.now());
+      const found = await rows.query({ from: hourOf(Date.now() - 3_600_000), to: hour });
+      expect(found.map((r) => r.model)).toEqual(["claude-haiku-4-5"]);
+      // A million input tokens at Haiku 4's $1, not Sonnet's $3.
+      expect(found[0]?.counters).toMatchObject({ requests: 1, costNanoUsd: 1_000_000_000, unpriced: 0 });
+    } finally {
+      await own.close();
+    }
+  });
+
   it("a page with 40 keys, 6 models and 30 days of hourly rows stays under 50 KB gzipped", async () => {
     const store = memoryUsageStore();
     const now = Date.now();

@@ -4,7 +4,7 @@
  */
 import type { Middleware } from "../compose.js";
 import type { GatewayContext } from "../context.js";
-import { costOf, type PricingTable, priceFor } from "../middleware/pricing.js";
+import { costOf, type PricingTable } from "../middleware/pricing.js";
 import { counterEntries, emptyCounters, hourOf, type UsageRow, type UsageStore } from "../ports/usage.js";
 import type { TapResult } from "../stream/tap.js";
 
@@ -24,20 +24,14 @@ export function usageCounter(store: UsageStore, pricing: PricingTable): Middlewa
   };
 }
 
-/** The model that answered: a fallback's when one did (`ctx.answered`), else the one asked for. */
-function answeringModel(ctx: GatewayContext): string {
-  // Read structurally: `answered` is set by the fallback path and may be absent from older contexts.
-  const answered = (ctx as { answered?: { model?: string } }).answered;
-  return answered?.model ?? ctx.model;
-}
-
 /**
  * One call's row. `requests` counts calls the provider (or the response cache) answered; a call refused
  * before that (rate limit, budget, unreachable upstream) adds only its failure to `errors`.
  */
 export function usageRow(ctx: GatewayContext, result: TapResult, pricing: PricingTable): UsageRow {
   const counters = emptyCounters();
-  const model = answeringModel(ctx);
+  // The model that answered: a fallback's when one did.
+  const model = ctx.answered?.model ?? ctx.model;
   const failure = result.failure ?? ctx.failure;
   if (failure === "prompt_cache_miss") counters.cacheMisses = 1;
   else if (failure) counters.errors[failure] = 1;
@@ -49,9 +43,10 @@ export function usageRow(ctx: GatewayContext, result: TapResult, pricing: Pricin
     counters.cacheReadTokens = usage.cacheReadTokens;
     counters.cacheWriteTokens = usage.cacheWriteTokens;
     if (ctx.cache !== "HIT") {
-      // An unpriced model is counted, not guessed at: `costOf` may answer 0 or undefined for it.
-      if (!priceFor(pricing, model)) counters.unpriced = 1;
-      else counters.costNanoUsd = Math.round((costOf(pricing, model, usage) ?? 0) * 1e9);
+      // An unpriced model is counted, not guessed at.
+      const cost = costOf(pricing, model, usage);
+      if (cost === undefined) counters.unpriced = 1;
+      else counters.costNanoUsd = Math.round(cost * 1e9);
     }
     counters.latencyMs = Math.max(0, Math.round(Date.now() - ctx.startedAt));
     if (result.ttfbMs >= 0) {
