@@ -43,6 +43,9 @@ export function sluiceMcp({
 }: SluiceMcpOptions = {}): AdminMcpHandler {
   return {
     async handle(request: Request, host: AdminHost): Promise<Response> {
+      // Stateless: no session to end (DELETE) and no server-initiated stream to open (GET). The spec lets a
+      // server answer 405 there; clients then carry on with POST alone instead of holding a stream open.
+      if (request.method !== "POST") return methodNotAllowed();
       const server = new Server(
         { name, version: "1" },
         { capabilities: { tools: {} }, jsonSchemaValidator: noJsonSchemaValidator },
@@ -64,4 +67,16 @@ export function sluiceMcp({
       }
     },
   };
+}
+
+function methodNotAllowed(): Response {
+  const body = {
+    jsonrpc: "2.0",
+    error: { code: -32000, message: "Method not allowed: this MCP server is stateless, use POST." },
+    id: null,
+  };
+  return new Response(JSON.stringify(body), {
+    status: 405,
+    headers: { "content-type": "application/json", allow: "POST" },
+  });
 }

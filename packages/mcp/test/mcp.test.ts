@@ -164,6 +164,14 @@ describe("the MCP server at /_sluice/mcp", () => {
     } finally {
       await client.close();
     }
+    // Stateless: GET (a server stream) and DELETE (a session) are 405, never a stream held open.
+    for (const method of ["GET", "DELETE"]) {
+      const answer = await fetch(`${url}/_sluice/mcp`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN}`, accept: "text/event-stream" },
+      });
+      expect([answer.status, answer.headers.get("allow")]).toEqual([405, "POST"]);
+    }
     const garbage = await initialize(ADMIN, "{not json");
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as { error: { code: number } }).error.code).toBe(-32700);
