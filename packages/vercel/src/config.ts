@@ -89,7 +89,7 @@ export async function gatewayOptions(options: VercelHandlerOptions): Promise<Gat
     }
   } else if (managedKeys) {
     throw needsUpstash("`managedKeys`", redis !== undefined);
-  } else if (adminKeySet && managedKeys === undefined && !(keys && keys.put) && !stores.usage) {
+  } else if (adminKeySet && managedKeys === undefined && !(keys !== false && keys?.put) && !stores.usage) {
     throw needsUpstash(`${adminSecret} (managed keys, budgets and usage counters)`, redis !== undefined);
   }
 

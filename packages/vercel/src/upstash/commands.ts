@@ -40,5 +40,4 @@ export interface UsageCommands {
   multi(): Transaction;
   smembers(key: string): Promise<string[]>;
   hgetall<TData extends Record<string, unknown>>(key: string): Promise<TData | null>;
-  smembers(key: string): Promise<string[]>;
 }
