@@ -138,6 +138,43 @@ describe("resources belong to the key that created them (SluiceKeys Durable Obje
   });
 });
 
+describe("bring-your-own-key and the KV response cache", () => {
+  const { call, clientKey } = gateway({ cache: { shared: true }, gateway: { byok: true } });
+  const chat = (marker: string) => ({ model: "gpt-4.1-mini", messages: [{ role: "user", content: marker }] });
+
+  test("an invented provider-shaped key never reads the shared cache; a Sluice-format key is never forwarded", async () => {
+    const marker = crypto.randomUUID();
+    const first = await call("/openai/v1/chat/completions", { json: chat(marker) });
+    expect(first.status, first.text).toBe(200);
+    const hit = await call("/openai/v1/chat/completions", { json: chat(marker) });
+    expect(hit.response.headers.get("x-sluice-cache")).toBe("HIT");
+    const invented = await call("/openai/v1/chat/completions", {
+      json: chat(marker),
+      key: "sk-invented00000000000000000000000000",
+    });
+    expect(invented.response.headers.get("x-sluice-cache")).not.toBe("HIT");
+    expect(invented.status).toBe(401);
+    const deleted = await call("/openai/v1/chat/completions", {
+      json: chat(`${marker}-deleted`),
+      key: "sk-sluice-deleted000000000000000000000000000000",
+    });
+    expect(deleted.status).toBe(401);
+    const records = (await (await fetch(`${fakeUrl}/_fake/records`)).json()) as { body?: string }[];
+    expect(records.filter((r) => r.body?.includes(`${marker}-deleted`))).toHaveLength(0);
+    expect(clientKey).toMatch(/^sk-sluice-/);
+  });
+
+  test("the cache key covers behaviour-selecting headers and the query", async () => {
+    const marker = crypto.randomUUID();
+    const beta = (value: string, query = "") =>
+      call(`/openai/v1/chat/completions${query}`, { json: chat(marker), headers: { "openai-beta": value } });
+    expect((await beta("one")).status).toBe(200);
+    expect((await beta("one")).response.headers.get("x-sluice-cache")).toBe("HIT");
+    expect((await beta("two")).response.headers.get("x-sluice-cache")).toBe("MISS");
+    expect((await beta("one", "?v=2")).response.headers.get("x-sluice-cache")).toBe("MISS");
+  });
+});
+
 describe("hydration refuses traversal on R2 too", () => {
   test("uploads/<me>/../<other>/… and shared/../requests/… are refused (403), nothing forwarded", async () => {
     const { call, clientKey } = gateway({ hydrate: true });
