@@ -73,10 +73,15 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-it("builds both routes with next build, nothing fetched", () => {
+it("builds both routes with next build, one per runtime, nothing fetched", () => {
   expect(buildOutput).toMatch(/ƒ \/\[\.\.\.path\]/);
   expect(buildOutput).toMatch(/ƒ \/edge\/\[\.\.\.path\]/);
   expect(buildOutput).not.toMatch(/Installing|pnpm add|npm install|Downloading/i);
+  // Next lists Edge functions here: the /edge route and only it, so the root route is on the Node.js runtime.
+  const manifest = JSON.parse(
+    readFileSync(new URL("../.next/server/middleware-manifest.json", import.meta.url), "utf8"),
+  ) as { functions: Record<string, unknown> };
+  expect(Object.keys(manifest.functions)).toEqual(["/edge/[...path]/route"]);
 });
 
 describe.each(RUNTIMES)("the %s runtime", (runtime, mount) => {
