@@ -23,9 +23,14 @@ export function redactor(candidates: Iterable<string | undefined>): Redactor {
   const secrets = [
     ...new Set([...candidates].filter((s): s is string => !!s && s.length >= MIN_SECRET_LENGTH)),
   ];
-  const needles = secrets.map((s) => encoder.encode(s));
+  // Encoded on first use: most answers are only checked as text (`holds`), never searched as bytes.
+  let encoded: Uint8Array[] | undefined;
+  const needles = () => {
+    encoded ??= secrets.map((s) => encoder.encode(s));
+    return encoded;
+  };
   const holds = (text: string) => secrets.some((s) => text.includes(s));
-  const bytes = (input: Uint8Array) => (needles.length === 0 ? input : replaceAll(input, needles));
+  const bytes = (input: Uint8Array) => (secrets.length === 0 ? input : replaceAll(input, needles()));
   return {
     holds,
     text: (text) => (holds(text) ? secrets.reduce((t, s) => t.split(s).join(REDACTED), text) : text),
@@ -35,7 +40,7 @@ export function redactor(candidates: Iterable<string | undefined>): Redactor {
       return new TransformStream({
         transform(chunk, controller) {
           const joined = bytes(carry.byteLength ? concat(carry, chunk) : chunk);
-          const hold = heldPrefix(joined, needles);
+          const hold = heldPrefix(joined, needles());
           carry = joined.slice(joined.byteLength - hold);
           if (joined.byteLength > hold) controller.enqueue(joined.subarray(0, joined.byteLength - hold));
         },
