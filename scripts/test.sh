@@ -20,4 +20,5 @@ pnpm -s lint
 node scripts/check-snippets.mjs        # README code blocks equal the snippet files the tests run
 pnpm -s typecheck
 bash scripts/check-packages.sh   # the packed tarballs: publint --strict, attw --profile esm-only, LICENSE, peers
+bash scripts/check-create-sluice.sh   # npm create sluice from the packed tarball, npm install, its own tests
 pnpm -s test

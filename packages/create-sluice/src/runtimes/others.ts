@@ -1,0 +1,123 @@
+/**
+ * Deno, Vercel and Fastly projects, from examples/deno-deploy, examples/vercel-edge and examples/fastly-compute.
+ * These are deployable as generated; unlike the Cloudflare project they ship without tests of their own yet.
+ */
+import { type Choices, PROVIDERS } from "../options.js";
+import { TOOL_VERSIONS } from "../versions.js";
+import type { Files } from "./files.js";
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+function envExample({ providers, features }: Choices, note: string): string {
+  const lines = [`# ${note}`, ...providers.map((p) => `${PROVIDERS[p]}=`), "SLUICE_KEYS="];
+  if (features.includes("keys")) lines.push("SLUICE_ADMIN_KEY=");
+  if (features.includes("rate-limit")) lines.push("SLUICE_RATE_LIMIT=60/60s");
+  if (features.includes("cache")) lines.push("SLUICE_CACHE_TTL=300");
+  lines.push("# Optional: send a provider somewhere else. Unset means its real API.");
+  for (const provider of providers) lines.push(`# ${provider.toUpperCase()}_BASE_URL=`);
+  return `${lines.join("\n")}\n`;
+}
+
+export function denoProject(choices: Choices, version: string): Files {
+  return {
+    "deno.json": json({
+      tasks: { dev: "deno serve --watch --env-file=.env --allow-net --allow-env main.ts" },
+      imports: {
+        "@sluice/deno": `npm:@sluice/deno@^${version}`,
+        "@sluice/core": `npm:@sluice/core@^${version}`,
+      },
+      unstable: ["kv"],
+    }),
+    "main.ts": `/** Sluice on Deno Deploy: keys and settings from the environment, state in Deno KV. */
+import { createHandler } from "@sluice/deno";
+
+const kv = await Deno.openKv();
+export default { fetch: createHandler({ kv }) } satisfies Deno.ServeDefaultExport;
+`,
+    ".env.example": envExample(
+      choices,
+      "Copy to .env for `deno task dev`; on Deno Deploy set these in the project settings.",
+    ),
+    ".gitignore": ".env\n",
+  };
+}
+
+export function vercelProject(choices: Choices, version: string): Files {
+  const redis = choices.features.some((f) => f !== "metrics");
+  return {
+    "package.json": json({
+      name: choices.name,
+      private: true,
+      type: "module",
+      scripts: { dev: "vercel dev", deploy: "vercel deploy", typecheck: "tsc --noEmit" },
+      dependencies: {
+        "@sluice/core": `^${version}`,
+        "@sluice/vercel": `^${version}`,
+        ...(redis ? { "@upstash/redis": TOOL_VERSIONS["@upstash/redis"] } : {}),
+      },
+      devDependencies: { typescript: TOOL_VERSIONS.typescript },
+    }),
+    "api/[...path].ts": `/** Sluice as one Vercel Function serving every route under /api. Configuration is environment variables. */
+import { createHandler${redis ? ", redisFromEnv" : ""} } from "@sluice/vercel";
+${redis ? 'import { Redis } from "@upstash/redis";\n' : ""}
+export default createHandler({
+  basePath: "/api",${redis ? "\n  // Rate limits, the cache and managed keys live in Upstash Redis (UPSTASH_REDIS_REST_URL / _TOKEN).\n  redis: () => redisFromEnv(Redis)," : ""}
+});
+`,
+    ".env.example": envExample(choices, "Set these with `vercel env add`; for `vercel dev`, in .env.local."),
+    ".gitignore": "node_modules/\n.vercel/\n.env*.local\n",
+  };
+}
+
+export function fastlyProject(choices: Choices, version: string): Files {
+  return {
+    "package.json": json({
+      name: choices.name,
+      private: true,
+      type: "module",
+      scripts: {
+        build:
+          "esbuild src/index.ts --bundle --format=esm --platform=neutral --main-fields=module,main --conditions=fastly --external:fastly:* --outfile=bin/index.js && js-compute-runtime bin/index.js bin/main.wasm",
+        deploy: "fastly compute publish",
+      },
+      dependencies: { "@sluice/core": `^${version}`, "@sluice/fastly": `^${version}` },
+      devDependencies: {
+        "@fastly/js-compute": TOOL_VERSIONS["@fastly/js-compute"],
+        esbuild: TOOL_VERSIONS.esbuild,
+      },
+    }),
+    "src/index.ts": `/// <reference types="@fastly/js-compute" />
+/** Sluice on Fastly Compute: keys from the sluice_secrets Secret Store, settings from sluice_config. */
+import { createHandler } from "@sluice/fastly";
+
+const handle = createHandler({
+  secretStore: "sluice_secrets",
+  configStore: "sluice_config",${choices.features.includes("rate-limit") ? '\n  rateLimit: "60/60s",' : ""}${choices.features.includes("cache") ? "\n  cache: { ttlSeconds: 300 }," : ""}
+});
+
+addEventListener("fetch", (event) => event.respondWith(handle(event)));
+`,
+    "fastly.toml": `manifest_version = 3
+name = "${choices.name}"
+language = "javascript"
+
+[scripts]
+build = "npm run build"
+${choices.providers
+  .map((p) => {
+    const host = {
+      anthropic: "api.anthropic.com",
+      openai: "api.openai.com",
+      gemini: "generativelanguage.googleapis.com",
+      groq: "api.groq.com",
+      cerebras: "api.cerebras.ai",
+    }[p];
+    return `\n[setup.backends.${p}]\naddress = "${host}"\nport = 443\n`;
+  })
+  .join("")}
+[setup.secret_stores.sluice_secrets]
+description = "Provider keys and SLUICE_KEYS"
+`,
+    ".gitignore": "node_modules/\nbin/\npkg/\n",
+  };
+}

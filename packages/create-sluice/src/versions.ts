@@ -1,0 +1,15 @@
+/**
+ * Versions written into generated projects: the tools the repository's own examples are tested with
+ * (test/versions.test.ts fails when they drift apart). Sluice's packages share one version (a changesets
+ * fixed group), this package's own.
+ */
+export const TOOL_VERSIONS = {
+  wrangler: "4.156.2",
+  "@cloudflare/vitest-plugin": "1.5.0",
+  "@cloudflare/workers-types": "5.20261117.1",
+  vitest: "4.1.12",
+  typescript: "5.9.3",
+  "@upstash/redis": "^1.39.0",
+  "@fastly/js-compute": "3.46.0",
+  esbuild: "0.28.2",
+} as const;
