@@ -93,3 +93,13 @@ describe("costOf", () => {
     }
   });
 });
+
+describe("costOf prints cleanly", () => {
+  it("is rounded to whole pico-dollars, so float noise never reaches a metric line", () => {
+    const table = { "noise-model": { input: 0.1, output: 0.3 } };
+    const usage = { ...emptyUsage(), inputTokens: 1, outputTokens: 1 };
+    expect((0.1 + 0.3) / 1e6).toBe(4.0000000000000003e-7); // the noise this guards against
+    expect(costOf(table, "noise-model", usage)).toBe(4e-7);
+    expect(JSON.stringify({ costUsd: costOf(table, "noise-model", usage) })).toBe('{"costUsd":4e-7}');
+  });
+});

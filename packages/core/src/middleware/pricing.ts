@@ -94,5 +94,7 @@ export function costOf(table: PricingTable, model: string, usage: Usage): number
     usage.cacheReadTokens * (price.cacheRead ?? price.input) +
     (usage.cacheWriteTokens - hour) * write5m +
     hour * (price.cacheWrite1h ?? write5m);
-  return perToken / 1_000_000;
+  // Whole pico-dollars: float sums like 0.1 + 0.3 would otherwise print as 4.0000000000000003e-7 in every
+  // metric line, usage row and OTLP export that shows the cost.
+  return Math.round(perToken * 1_000_000) / 1_000_000_000_000;
 }
