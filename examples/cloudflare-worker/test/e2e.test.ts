@@ -4,9 +4,12 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createOpenAI } from "@ai-sdk/openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { FAKE_KEYS, type FakeUpstream, replyText, startFakeUpstream } from "@sluice/fake-upstream";
 import OpenAI from "openai";
+import { streamText } from "ai";
 import { unstable_readConfig } from "wrangler";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startWranglerDev } from "../scripts/local.mjs";
@@ -19,6 +22,7 @@ const KEYS = {
   burst: "sk-sluice-e2e-burst",
   session: "sk-sluice-e2e-session",
   other: "sk-sluice-e2e-other",
+  ai: "sk-sluice-e2e-ai-sdk",
 };
 const R2_SECRET = "e2e-r2-secret-access-key-never-shown";
 const ADMIN_KEY = "sk-sluice-e2e-admin-never-shown";
@@ -162,6 +166,34 @@ describe("examples/cloudflare-worker under wrangler dev", () => {
     }
     expect(text).toBe(replyText(5));
     expect(usage).toMatchObject({ completion_tokens: 15 });
+  });
+
+  test("Vercel AI SDK: @ai-sdk/anthropic (…/anthropic/v1), @ai-sdk/openai chat and responses, streamed", async () => {
+    const anthropicAi = createAnthropic({
+      baseURL: `${dev.url}/anthropic/v1`,
+      apiKey: KEYS.ai,
+      fetch: recordingFetch,
+    });
+    const openaiAi = createOpenAI({
+      baseURL: `${dev.url}/openai/v1`,
+      apiKey: KEYS.ai,
+      fetch: recordingFetch,
+    });
+    const models = [
+      anthropicAi("claude-sonnet-4-6"),
+      openaiAi.chat("gpt-4.1-mini"),
+      openaiAi("gpt-4.1-mini"),
+    ];
+    for (const [i, model] of models.entries()) {
+      const marker = `ai-sdk ${i} ${crypto.randomUUID()}`;
+      let text = "";
+      for await (const delta of streamText({ model, prompt: marker, maxRetries: 0 }).textStream)
+        text += delta;
+      expect(text).toBe(replyText());
+      expect(upstream(marker).map((r) => r.path)).toEqual([
+        ["/anthropic/v1/messages", "/openai/v1/chat/completions", "/openai/v1/responses"][i],
+      ]);
+    }
   });
 
   test("a repeated non-streamed call is answered from KV (x-sluice-cache: HIT), once upstream", async () => {
