@@ -35,7 +35,7 @@ export function gatewayOptionsFromEnv<E extends object>(
   const extra = typeof options.gateway === "function" ? options.gateway(env) : (options.gateway ?? {});
   const { rateLimitKind, rateLimitStore, rate, cache, metrics, objects, keys, resources, usage } =
     storesFromEnv(source, names, options, secrets, extra.staticKeyGrants);
-  const providers = providersFromEnv(source);
+  const providers = providersFromEnv(source, extra.providers);
   const pipeline = middlewareFromEnv(source, names, options, objects);
   const ai =
     options.workersAi === false
@@ -44,7 +44,6 @@ export function gatewayOptionsFromEnv<E extends object>(
 
   const gatewayOptions: GatewayOptions = {
     secrets: ai ? withOpenAiPlaceholder(secrets) : secrets,
-    providers,
     ...(rate ? { rateLimit: rate } : {}),
     ...(cache ? { cache: { ttlSeconds: 300, ...(options.cache || {}) } } : {}),
     ...(metrics ? { metrics } : {}),
@@ -52,6 +51,7 @@ export function gatewayOptionsFromEnv<E extends object>(
     // Wrong admin keys are throttled per caller: on Workers, cf-connecting-ip is set by Cloudflare itself.
     ...(keys || usage ? { admin: { clientAddress: cloudflareClientAddress } } : {}),
     ...extra,
+    providers, // after `extra`: env base URLs merged with `extra.providers`, not replaced by it
     ...(ai ? { fetch: workersAiFetch(ai, extra.fetch) } : {}),
     middleware: [...pipeline.middleware, ...(extra.middleware ?? [])],
     stores: {

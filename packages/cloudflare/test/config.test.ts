@@ -34,6 +34,27 @@ describe("gatewayOptionsFromEnv", () => {
     expect(options.cache).toEqual({ ttlSeconds: 300 });
   });
 
+  test("gateway.providers merges into the env base URLs field by field, never replaces them", () => {
+    const vars = env as unknown as Record<string, string>;
+    const { options } = gatewayOptionsFromEnv(env, {
+      gateway: { providers: { anthropic: { keyPool: "ANTHROPIC_KEYS" }, groq: { enabled: false } } },
+    });
+    // The same provider's other fields and every other provider's base URL from env survive.
+    expect(options.providers?.anthropic).toEqual({
+      keyPool: "ANTHROPIC_KEYS",
+      baseUrl: vars.ANTHROPIC_BASE_URL,
+    });
+    expect(options.providers?.openai).toEqual({ baseUrl: vars.OPENAI_BASE_URL });
+    expect(options.providers?.gemini).toEqual({ baseUrl: vars.GEMINI_BASE_URL });
+    expect(options.providers?.groq).toEqual({ enabled: false });
+    // An explicit base URL still wins over env.
+    const explicit = gatewayOptionsFromEnv(env, {
+      gateway: () => ({ providers: { openai: { baseUrl: "https://proxy.example/v1" } } }),
+    });
+    expect(explicit.options.providers?.openai).toEqual({ baseUrl: "https://proxy.example/v1" });
+    expect(explicit.options.providers?.anthropic).toEqual({ baseUrl: vars.ANTHROPIC_BASE_URL });
+  });
+
   test("no bindings at all: a plain proxy, every optional feature off", () => {
     const { options, features } = gatewayOptionsFromEnv({ ANTHROPIC_API_KEY: "x" });
     expect(features).toEqual({

@@ -52,12 +52,18 @@ export const BASE_URL_VARS: Record<ProviderName, string> = {
   cerebras: "CEREBRAS_BASE_URL",
 };
 
-/** The providers whose base URL is overridden in `env`. */
-export function providersFromEnv(env: Record<string, unknown>): GatewayOptions["providers"] {
-  const providers: GatewayOptions["providers"] = {};
+/**
+ * The providers whose base URL is overridden in `env`, with the `gateway.providers` option merged in field by
+ * field: an option for one provider (or one field of it) keeps every other base URL read from `env`.
+ */
+export function providersFromEnv(
+  env: Record<string, unknown>,
+  given: GatewayOptions["providers"] = {},
+): GatewayOptions["providers"] {
+  const providers: GatewayOptions["providers"] = { ...given };
   for (const [provider, variable] of Object.entries(BASE_URL_VARS) as [ProviderName, string][]) {
     const baseUrl = setting(env, variable);
-    if (baseUrl) providers[provider] = { baseUrl };
+    if (baseUrl) providers[provider] = { ...given[provider], baseUrl: given[provider]?.baseUrl ?? baseUrl };
   }
   return providers;
 }
