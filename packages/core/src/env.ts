@@ -5,16 +5,17 @@
  */
 import type { GatewayOptions } from "./options.js";
 import type { SecretsPort } from "./ports/index.js";
-import { PROVIDERS, type ProviderName } from "./providers/index.js";
+import { PROVIDER_LIST, PROVIDERS, type ProviderName } from "./providers/index.js";
 import { parseRate } from "./util/time.js";
 
 /** `process.env`, a parsed `.env` file, a Workers `env`: any record of strings. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
 
 /** The setting naming each provider's upstream base URL: `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, … */
-export const BASE_URL_ENV = Object.fromEntries(
-  Object.keys(PROVIDERS).map((name) => [name, `${name.toUpperCase()}_BASE_URL`]),
-) as Record<ProviderName, string>;
+export const BASE_URL_ENV = Object.fromEntries(PROVIDER_LIST.map((p) => [p.name, p.env.baseUrl])) as Record<
+  ProviderName,
+  string
+>;
 
 /** `SLUICE_RATE_LIMIT` (e.g. `60/60s`) and `SLUICE_CACHE_TTL` (seconds), as on every adapter. */
 export const SETTINGS_ENV = { rateLimit: "SLUICE_RATE_LIMIT", cacheTtl: "SLUICE_CACHE_TTL" } as const;

@@ -4,7 +4,21 @@ export type { GatewayOptions, ProviderOptions, RetryOptions, UpstreamFetch } fro
 export { GatewayContext, type ExecutionContextLike } from "./context.js";
 export { compose, type Handler, type Middleware, type Next } from "./compose.js";
 export { FAILURES, FAILURE_HEADER, GatewayError, type FailureName } from "./failures.js";
-export { PROVIDERS, type Endpoint, type ProviderName, type ProviderSpec } from "./providers/index.js";
+export {
+  PROVIDER_LIST,
+  PROVIDER_SECRET_NAMES,
+  PROVIDERS,
+  type ChatShape,
+  type CountTokens,
+  type Endpoint,
+  type GenAiOperation,
+  type ProviderEnv,
+  type ProviderEnvName,
+  type ProviderName,
+  type ProviderSpec,
+  type RequestedOutput,
+} from "./providers/index.js";
+export { defineProvider } from "./providers/define.js";
 export type { CorsOptions } from "./middleware/cors.js";
 export { staticKeys, keyIdFromHash } from "./middleware/keys.js";
 export { CACHE_HEADER } from "./middleware/response-cache.js";

@@ -1,7 +1,8 @@
 /** Cost from usage by hand: 5-minute and 1-hour cache writes priced apart, cache reads, overrides. */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PRICING, costOf } from "../src/index.js";
-import { emptyUsage, readAnthropicUsage } from "../src/stream/usage.js";
+import { readAnthropicUsage } from "../src/providers/anthropic.js";
+import { emptyUsage } from "../src/stream/usage.js";
 
 describe("costOf", () => {
   it("prices Anthropic's 1-hour writes at the 1-hour rate, read from cache_creation (whole message)", () => {

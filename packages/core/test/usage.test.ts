@@ -1,14 +1,9 @@
 /** Usage readers against each provider's documented response and stream-event shapes. */
 import { describe, expect, it } from "vitest";
-import {
-  emptyUsage,
-  readAnthropicUsage,
-  readGeminiUsage,
-  readOpenAiUsage,
-  USAGE_READERS,
-  type Usage,
-  type UsageReader,
-} from "../src/stream/usage.js";
+import { readAnthropicUsage } from "../src/providers/anthropic.js";
+import { readGeminiUsage } from "../src/providers/gemini.js";
+import { readOpenAiUsage } from "../src/providers/openai-compatible.js";
+import { emptyUsage, USAGE_READERS, type Usage, type UsageReader } from "../src/stream/usage.js";
 
 /** Runs `reader` over the values in order, as the tap does for a stream, and returns usage + last failure. */
 function read(reader: UsageReader, ...values: unknown[]) {
@@ -228,10 +223,15 @@ describe("OpenAI-compatible usage", () => {
     expect(read(readOpenAiUsage, responses).failure).toBe("in_stream_overload");
   });
 
-  it("uses one reader for OpenAI, Groq and Cerebras", () => {
+  it("uses OpenAI's reader for OpenAI and Cerebras; Groq's adds x_groq.usage and reads the rest alike", () => {
     expect(USAGE_READERS.cerebras).toBe(readOpenAiUsage);
-    expect(USAGE_READERS.groq).toBe(readOpenAiUsage);
     expect(USAGE_READERS.openai).toBe(readOpenAiUsage);
+    const plain = { choices: [], usage: { prompt_tokens: 5, completion_tokens: 2 } };
+    expect(read(USAGE_READERS.groq, plain)).toEqual(read(readOpenAiUsage, plain));
+    const both = { ...plain, x_groq: { usage: { prompt_tokens: 9, completion_tokens: 9 } } };
+    expect(read(USAGE_READERS.groq, both).usage).toEqual(usage(5, 2));
+    const failed = { error: { message: "overloaded" } };
+    expect(read(USAGE_READERS.groq, failed)).toEqual(read(readOpenAiUsage, failed));
   });
 });
 

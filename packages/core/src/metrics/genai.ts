@@ -4,36 +4,24 @@
  * `@opentelemetry/semantic-conventions` 1.45 in the tests; core keeps its own copies to stay dependency-free.
  */
 import type { MetricPoint } from "../ports/metrics.js";
+import { type Endpoint, PROVIDER_LIST } from "../providers/index.js";
 
-/** Conventional `gen_ai.provider.name` values; a provider without one keeps its Sluice name. */
-const PROVIDER_NAMES: Record<string, string> = {
-  anthropic: "anthropic",
-  openai: "openai",
-  gemini: "gcp.gemini",
-  groq: "groq",
-};
+/** Conventional `gen_ai.provider.name` values (the provider file's `genAiName`, else its Sluice name). */
+const PROVIDER_NAMES: Record<string, string> = Object.fromEntries(
+  PROVIDER_LIST.map((p) => [p.name, p.genAiName ?? p.name]),
+);
 
 /** `gen_ai.operation.name` per Sluice endpoint; other endpoints (models, files, batches…) keep their own name. */
-const OPERATIONS: Record<string, string> = {
-  "anthropic.messages": "chat",
-  "openai.chat": "chat",
-  "openai.responses": "chat",
-  "openai.embeddings": "embeddings",
-  "groq.chat": "chat",
-  "cerebras.chat": "chat",
-  "gemini.generateContent": "generate_content",
-  "gemini.streamGenerateContent": "generate_content",
-  "gemini.embedContent": "embeddings",
-};
+const OPERATIONS: Record<string, string> = Object.fromEntries(
+  PROVIDER_LIST.flatMap((p) =>
+    (p.endpoints as Endpoint[]).flatMap((e) => (e.operation ? [[`${p.name}.${e.name}`, e.operation]] : [])),
+  ),
+);
 
 /** Hosts of the providers' real APIs, for `server.address` when the sink is not told otherwise. */
-export const DEFAULT_SERVER_ADDRESSES: Record<string, string> = {
-  anthropic: "api.anthropic.com",
-  openai: "api.openai.com",
-  gemini: "generativelanguage.googleapis.com",
-  groq: "api.groq.com",
-  cerebras: "api.cerebras.ai",
-};
+export const DEFAULT_SERVER_ADDRESSES: Record<string, string> = Object.fromEntries(
+  PROVIDER_LIST.map((p) => [p.name, new URL(p.defaultBaseUrl).host]),
+);
 
 export type AttributeValue = string | number | boolean;
 

@@ -3,8 +3,9 @@
  * Errors: https://docs.claude.com/en/api/errors · Streaming: https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 import type { FailureName } from "../failures.js";
+import type { UsageReader } from "../stream/usage.js";
 import { bearer, stripClientCredentials } from "./auth-headers.js";
-import type { ProviderSpec } from "./types.js";
+import { defineProvider } from "./define.js";
 
 const ERROR_TYPES: Record<number, string> = {
   400: "invalid_request_error",
@@ -32,11 +33,64 @@ function errorJson(status: number, failure: FailureName, message: string): strin
   return JSON.stringify({ type: "error", error: { type: errorType(status, failure), message } });
 }
 
-export const anthropic: ProviderSpec = {
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null;
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+/**
+ * `message_start.message.usage`, then cumulative `message_delta.usage`; a whole message has `usage`.
+ * `input_tokens` already excludes cache reads and writes.
+ */
+export const readAnthropicUsage: UsageReader = (value, usage) => {
+  if (!isObject(value)) return undefined;
+  if (value.type === "error") {
+    const error = isObject(value.error) ? value.error : {};
+    return error.type === "overloaded_error" ? "in_stream_overload" : "in_stream_error";
+  }
+  const source = isObject(value.message) ? value.message.usage : value.usage;
+  if (!isObject(source)) return undefined;
+  if (value.type === "message_delta" || value.type === "message") usage.complete = true;
+  usage.inputTokens = num(source.input_tokens) ?? usage.inputTokens;
+  usage.outputTokens = num(source.output_tokens) ?? usage.outputTokens;
+  usage.cacheReadTokens = num(source.cache_read_input_tokens) ?? usage.cacheReadTokens;
+  usage.cacheWriteTokens = num(source.cache_creation_input_tokens) ?? usage.cacheWriteTokens;
+  // The split by TTL, when reported (message_start and whole messages carry it; message_delta may not).
+  if (isObject(source.cache_creation)) {
+    const hour = num(source.cache_creation.ephemeral_1h_input_tokens) ?? 0;
+    if (hour > 0 || usage.cacheWrite1hTokens !== undefined) usage.cacheWrite1hTokens = hour;
+  }
+  return undefined;
+};
+
+/**
+ * Fields `count_tokens` accepts (https://docs.claude.com/en/api/messages-count-tokens). Everything else the
+ * Messages API takes (`max_tokens`, `stream`, `temperature`, `metadata`, `stop_sequences`, `service_tier`, …)
+ * is rejected with a 400 there.
+ */
+const COUNT_FIELDS = [
+  "model",
+  "messages",
+  "system",
+  "tools",
+  "tool_choice",
+  "thinking",
+  "cache_control",
+  "output_config",
+  "output_format",
+  "context_management",
+  "mcp_servers",
+  "speed",
+];
+
+export const anthropic = defineProvider({
   name: "anthropic",
   defaultBaseUrl: "https://api.anthropic.com",
   basePath: "",
-  keySecrets: ["ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY_SECONDARY"],
+  env: {
+    apiKey: "ANTHROPIC_API_KEY",
+    secondaryApiKey: "ANTHROPIC_API_KEY_SECONDARY",
+    baseUrl: "ANTHROPIC_BASE_URL",
+  },
   keyShape: /^sk-ant-[A-Za-z0-9_-]{16,}$/,
   readClientKey: (request) => request.headers.get("x-api-key") ?? bearer(request),
   applyUpstreamAuth(headers, url, key) {
@@ -50,6 +104,16 @@ export const anthropic: ProviderSpec = {
     response: { names: ["request-id", "x-request-id"], prefixes: ["anthropic-ratelimit-"] },
   },
   streamErrorEvent: (failure, message) => `event: error\ndata: ${errorJson(500, failure, message)}\n\n`,
+  readUsage: readAnthropicUsage,
+  countTokens: {
+    request(json, model) {
+      const body: Json = {};
+      for (const field of COUNT_FIELDS) if (json[field] !== undefined) body[field] = json[field];
+      return { path: "/v1/messages/count_tokens", body: { ...body, model } };
+    },
+    read: (answer) => answer.input_tokens,
+  },
+  chatPath: "/v1/messages",
   endpoints: [
     {
       name: "messages",
@@ -58,6 +122,10 @@ export const anthropic: ProviderSpec = {
       kind: "json",
       stream: "body-flag",
       cacheable: true,
+      metered: true,
+      operation: "chat",
+      chat: "anthropic",
+      countable: true,
     },
     {
       name: "count_tokens",
@@ -110,4 +178,4 @@ export const anthropic: ProviderSpec = {
       stream: "never",
     },
   ],
-};
+});

@@ -3,8 +3,9 @@
  * https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  */
 import type { FailureName } from "../failures.js";
+import type { UsageReader } from "../stream/usage.js";
 import { stripClientCredentials } from "./auth-headers.js";
-import type { ProviderSpec } from "./types.js";
+import { defineProvider } from "./define.js";
 
 const STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -25,11 +26,46 @@ function errorJson(status: number, _failure: FailureName, message: string): stri
   return JSON.stringify({ error: { code: status, message, status: STATUS_NAMES[status] ?? "INTERNAL" } });
 }
 
-export const gemini: ProviderSpec = {
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null;
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const positive = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.ceil(v) : undefined;
+
+/** `usageMetadata` on every chunk, the last one final; cached tokens are inside the prompt count. */
+export const readGeminiUsage: UsageReader = (value, usage) => {
+  if (Array.isArray(value)) {
+    let failure: FailureName | undefined;
+    for (const item of value) failure = readGeminiUsage(item, usage) ?? failure;
+    return failure;
+  }
+  if (!isObject(value)) return undefined;
+  if (isObject(value.error))
+    return value.error.status === "UNAVAILABLE" ? "in_stream_overload" : "in_stream_error";
+  const meta = value.usageMetadata;
+  if (!isObject(meta)) return undefined;
+  const cached = num(meta.cachedContentTokenCount) ?? 0;
+  const prompt = num(meta.promptTokenCount);
+  if (prompt !== undefined) usage.inputTokens = prompt - cached;
+  usage.cacheReadTokens = cached;
+  const output = (num(meta.candidatesTokenCount) ?? 0) + (num(meta.thoughtsTokenCount) ?? 0);
+  if (output > 0) usage.outputTokens = output;
+  // Every chunk carries usageMetadata; the one with a finishReason carries the final count.
+  const candidates = Array.isArray(value.candidates) ? value.candidates : [];
+  if (candidates.some((c) => isObject(c) && typeof c.finishReason === "string")) usage.complete = true;
+  return undefined;
+};
+
+export const gemini = defineProvider({
   name: "gemini",
+  genAiName: "gcp.gemini",
   defaultBaseUrl: "https://generativelanguage.googleapis.com",
   basePath: "",
-  keySecrets: ["GEMINI_API_KEY", "GEMINI_API_KEY_SECONDARY"],
+  env: {
+    apiKey: "GEMINI_API_KEY",
+    secondaryApiKey: "GEMINI_API_KEY_SECONDARY",
+    baseUrl: "GEMINI_BASE_URL",
+  },
   keyShape: /^AIza[A-Za-z0-9_-]{30,}$/,
   readClientKey: (request, url) =>
     request.headers.get("x-goog-api-key") ?? url.searchParams.get("key") ?? undefined,
@@ -47,6 +83,23 @@ export const gemini: ProviderSpec = {
     `${first ? "" : ",\r\n"}${errorJson(failure === "stream_stall" ? 504 : 503, failure, message)}\n]`,
   streamErrorEvent: (failure, message) =>
     `data: ${errorJson(failure === "stream_stall" ? 504 : 503, failure, message)}\r\n\r\n`,
+  readUsage: readGeminiUsage,
+  /** `generationConfig.maxOutputTokens` per candidate, `candidateCount` candidates. */
+  requestedOutput(body) {
+    const config = (body.generationConfig ?? body.generation_config) as Json | undefined;
+    return {
+      cap: positive(config?.maxOutputTokens ?? config?.max_output_tokens),
+      n: positive(config?.candidateCount),
+    };
+  },
+  // https://ai.google.dev/api/tokens: `generateContentRequest` counts the system instruction and tools too.
+  countTokens: {
+    request: (json, model, upstreamPath) => ({
+      path: upstreamPath.replace(/:(stream)?generateContent$/i, ":countTokens"),
+      body: { generateContentRequest: { ...json, model: `models/${model}` } },
+    }),
+    read: (answer) => answer.totalTokens,
+  },
   // `@google/genai` 3 calls /v1 by default, the REST docs and older SDKs /v1beta: both are served.
   endpoints: [
     {
@@ -56,6 +109,9 @@ export const gemini: ProviderSpec = {
       kind: "json",
       stream: "never",
       cacheable: true,
+      metered: true,
+      operation: "generate_content",
+      countable: true,
     },
     {
       name: "streamGenerateContent",
@@ -63,6 +119,9 @@ export const gemini: ProviderSpec = {
       pattern: /^\/v1(?:beta)?\/models\/([^/:]+):streamGenerateContent$/,
       kind: "json",
       stream: "always",
+      metered: true,
+      operation: "generate_content",
+      countable: true,
     },
     {
       name: "countTokens",
@@ -77,6 +136,8 @@ export const gemini: ProviderSpec = {
       pattern: /^\/v1(?:beta)?\/models\/([^/:]+):(batchE|e)mbedContents?$/,
       kind: "json",
       stream: "never",
+      metered: true,
+      operation: "embeddings",
     },
     {
       name: "models",
@@ -86,4 +147,4 @@ export const gemini: ProviderSpec = {
       stream: "never",
     },
   ],
-};
+});

@@ -1,7 +1,51 @@
+/** The registry: every provider file in this folder, and what the rest of Sluice derives from them. */
 import { anthropic } from "./anthropic.js";
+import { cerebras } from "./cerebras.js";
 import { gemini } from "./gemini.js";
-import { cerebras, groq, openai } from "./openai.js";
-import type { ProviderName, ProviderSpec } from "./types.js";
+import { groq } from "./groq.js";
+import { openai } from "./openai.js";
+import type { Endpoint, ProviderEnv, ProviderSpec } from "./types.js";
 
-export const PROVIDERS: Record<ProviderName, ProviderSpec> = { anthropic, openai, gemini, groq, cerebras };
-export type { Endpoint, ProviderName, ProviderSpec, StreamMode } from "./types.js";
+/** The built-in providers, in the order docs and generated files list them. */
+export const PROVIDER_LIST = [anthropic, openai, gemini, groq, cerebras] as const;
+
+export type ProviderName = (typeof PROVIDER_LIST)[number]["name"];
+
+/** Every environment name a provider is configured by (`*_API_KEY`, `*_API_KEY_SECONDARY`, `*_BASE_URL`). */
+export type ProviderEnvName = (typeof PROVIDER_LIST)[number]["env"][keyof ProviderEnv];
+
+export const PROVIDERS = Object.fromEntries(PROVIDER_LIST.map((p) => [p.name, p])) as {
+  readonly [P in (typeof PROVIDER_LIST)[number] as P["name"]]: ProviderSpec;
+};
+
+/** Secret names of every provider key, primary and secondary: what an adapter must treat as secrets. */
+export const PROVIDER_SECRET_NAMES: readonly string[] = PROVIDER_LIST.flatMap((p) => p.keySecrets);
+
+/** The endpoint a route name ("groq.chat") stands for, if a JSON endpoint of a known provider. */
+export function endpointOf(route: string): { provider: ProviderSpec; endpoint: Endpoint } | undefined {
+  const dot = route.indexOf(".");
+  const name = route.slice(0, dot);
+  const provider: ProviderSpec | undefined = Object.hasOwn(PROVIDERS, name)
+    ? PROVIDERS[name as ProviderName]
+    : undefined;
+  const endpoint = provider?.endpoints.find((e) => e.kind === "json" && e.name === route.slice(dot + 1));
+  return provider && endpoint ? { provider, endpoint } : undefined;
+}
+
+/** Route names ("anthropic.messages", …) of the JSON endpoints that have `flag`. */
+export function routesWith(flag: "metered" | "chat" | "usageOptIn" | "countable"): string[] {
+  return PROVIDER_LIST.flatMap((p) =>
+    (p.endpoints as Endpoint[]).filter((e) => e.kind === "json" && e[flag]).map((e) => `${p.name}.${e.name}`),
+  );
+}
+
+export type {
+  ChatShape,
+  CountTokens,
+  Endpoint,
+  GenAiOperation,
+  ProviderEnv,
+  ProviderSpec,
+  RequestedOutput,
+  StreamMode,
+} from "./types.js";

@@ -7,9 +7,11 @@
  * exactly as when a client asks. The provider's prompt cache keys on the prompt (messages, tools), which
  * this does not touch.
  */
+import { routesWith } from "../providers/index.js";
 import { setTopLevelValue } from "../util/json-splice.js";
 
-const CHAT_STREAM_ROUTES = new Set(["openai.chat", "groq.chat", "cerebras.chat"]);
+/** Routes whose streams report usage only when asked (`usageOptIn` endpoints). */
+const CHAT_STREAM_ROUTES = new Set(routesWith("usageOptIn"));
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 

@@ -1,5 +1,5 @@
 /** Anthropic Messages ⇄ OpenAI Chat Completions, for cross-provider fallbacks (text conversations only). */
-import type { ProviderName } from "../providers/types.js";
+import type { ChatShape } from "../providers/types.js";
 import { Untranslatable, anthropicToOpenAiRequest, openAiToAnthropicRequest } from "./requests.js";
 import {
   anthropicToOpenAiJson,
@@ -10,15 +10,8 @@ import {
 
 export { Untranslatable };
 
-type Shape = "anthropic" | "openai";
+type Shape = ChatShape;
 type Json = Record<string, unknown>;
-
-/** The chat shape a provider speaks, if translation supports it (Groq and Cerebras speak OpenAI's). */
-export function shapeOf(provider: ProviderName): Shape | undefined {
-  if (provider === "anthropic") return "anthropic";
-  if (provider === "openai" || provider === "groq" || provider === "cerebras") return "openai";
-  return undefined;
-}
 
 export interface Translation {
   /** The request body for the fallback's provider. */
@@ -55,11 +48,3 @@ export function translation(
   }
   throw new Untranslatable(`no translation from ${from} to ${to}`);
 }
-
-/** Where each provider's chat endpoint lives, relative to its base URL. */
-export const CHAT_PATHS: Partial<Record<ProviderName, string>> = {
-  anthropic: "/v1/messages",
-  openai: "/chat/completions",
-  groq: "/openai/v1/chat/completions",
-  cerebras: "/v1/chat/completions",
-};

@@ -3,6 +3,7 @@
  * file) over a short common list. Hop-by-hop headers, `expect`, cookies, the client's network identity,
  * credentials and account selectors never cross; CORS headers are Sluice's own (set in `middleware/cors.ts`).
  */
+import { PROVIDER_LIST } from "../providers/index.js";
 import type { HeaderAllowList, ProviderSpec } from "../providers/types.js";
 
 /** What any provider may receive: content negotiation and the official SDKs' `x-stainless-*` telemetry. */
@@ -13,8 +14,8 @@ const COMMON_REQUEST: HeaderAllowList = {
 
 /**
  * Custom `x-` headers (tracing, test harnesses such as the fake upstream's `x-fake-*`) are forwarded only
- * outside these namespaces: every provider's, every platform's, credentials, client identity and the
- * method/URL overrides some proxies honour.
+ * outside these namespaces: every provider's (`x-<name>-`), every platform's, credentials, client identity
+ * and the method/URL overrides some proxies honour.
  */
 const RESERVED_PREFIXES = [
   "x-api-",
@@ -22,10 +23,7 @@ const RESERVED_PREFIXES = [
   "x-goog-",
   "x-amz-",
   "x-ms-",
-  "x-openai-",
-  "x-anthropic-",
-  "x-groq-",
-  "x-cerebras-",
+  ...PROVIDER_LIST.map((p) => `x-${p.name}-`),
   "x-sluice-",
   "x-forwarded-",
   "x-real-",

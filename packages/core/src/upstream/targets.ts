@@ -6,7 +6,7 @@
 import type { GatewayContext } from "../context.js";
 import { PROVIDERS } from "../providers/index.js";
 import type { ProviderName, ProviderSpec } from "../providers/types.js";
-import { CHAT_PATHS, shapeOf, type Translation, translation, Untranslatable } from "../translate/index.js";
+import { type Translation, translation, Untranslatable } from "../translate/index.js";
 import { replaceTopLevelString } from "../util/json-splice.js";
 import { pick, prefixHash } from "./affinity.js";
 import { assertMayUse, mayUse } from "./policy.js";
@@ -99,19 +99,11 @@ async function fallback(ctx: GatewayContext, spec: FallbackTarget): Promise<Targ
     const url = base + path + ctx.url.search;
     return { provider, id: targetId(provider, url, model), url, model, body, keys: [key], fallback: true };
   }
-  const from = shapeOf(ctx.provider.name);
-  const to = shapeOf(provider.name);
-  const path = CHAT_PATHS[provider.name];
-  const chatRoute = ctx.endpoint.name === "messages" || ctx.endpoint.name === "chat";
-  if (
-    !ctx.options.translate ||
-    !from ||
-    !to ||
-    !path ||
-    !chatRoute ||
-    typeof ctx.json !== "object" ||
-    !ctx.json
-  )
+  // The client's chat format and the target's, each from its provider file.
+  const from = ctx.endpoint.chat;
+  const to = provider.endpoints.find((e) => e.chat)?.chat;
+  const path = provider.chatPath;
+  if (!ctx.options.translate || !from || !to || !path || typeof ctx.json !== "object" || !ctx.json)
     return undefined;
   try {
     const plan = translation(from, to, ctx.json as Record<string, unknown>, model, ctx.model);
