@@ -1,15 +1,19 @@
 /**
  * @module Sluice on Deno Deploy. Provider keys, client keys (SLUICE_KEYS) and settings come from the
  * environment; rate limits, the response cache, managed keys with budgets (admin API behind SLUICE_ADMIN_KEY)
- * and usage counters live in Deno KV; metrics are JSON log lines.
+ * and usage counters live in Deno KV; metrics are JSON log lines. The admin key also opens the dashboard and
+ * the remote MCP server.
  */
 import { createHandler } from "@sluice/deno";
+import { sluiceMcp } from "@sluice/mcp";
 
 // On Deno Deploy, openKv() with no path is the project's KV database. Self-hosted, SLUICE_KV_PATH picks a file
 // (or ":memory:"); without it Deno keeps one under its cache directory.
 const kv = await Deno.openKv(Deno.env.get("SLUICE_KV_PATH") || undefined);
 
-const handler = createHandler({ kv });
+// With SLUICE_ADMIN_KEY set: the dashboard at /_sluice/dashboard and the remote MCP server at /_sluice/mcp,
+// both behind that key like the admin API.
+const handler = createHandler({ kv, admin: { mcp: sluiceMcp() } });
 
 // Deno.serve has no waitUntil: before the process stops, let metric lines and cache writes finish.
 if (Deno.build.os !== "windows") {

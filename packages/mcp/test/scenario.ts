@@ -1,11 +1,13 @@
 /**
  * The end-to-end MCP scenario every adapter runs, with the official MCP client over HTTP and the official
  * Anthropic SDK: create a key through MCP, use it, see its usage through MCP, revoke it and see it refused.
- * Imported by this package's tests and by the examples' (Cloudflare under `wrangler dev`, Hono on Node).
+ * Imported by this package's tests and by the adapters' (Cloudflare under `wrangler dev`, Deno under
+ * `deno serve`, Hono on Node).
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { expect } from "vitest";
 
 export const TOOL_NAMES = [
   "create_key",
@@ -109,6 +111,56 @@ export async function mcpKeyLifecycle(options: {
       refusedStatus,
       listedAfterRevoke: keys.some((k) => k.id === keyId),
     };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Runs `mcpKeyLifecycle` and checks all of it: every tool listed, usage as the SDK saw it, 401 after revoking. */
+export async function expectKeyLifecycle(options: {
+  gateway: string;
+  adminKey: string;
+}): Promise<ScenarioResult> {
+  const result = await mcpKeyLifecycle(options);
+  expect(result.tools).toEqual(TOOL_NAMES);
+  expect(result.usage).toMatchObject({
+    requests: 1,
+    inputTokens: result.sdkUsage.input_tokens,
+    outputTokens: result.sdkUsage.output_tokens,
+  });
+  expect(result.refusedStatus).toBe(401);
+  expect(result.listedAfterRevoke).toBe(false);
+  return result;
+}
+
+/**
+ * A wrong admin key cannot connect; a budget of one token set through MCP makes the official Anthropic SDK's
+ * next call a 429, and `recent_failures` names it `budget_exceeded`.
+ */
+export async function expectBudgetRefusal(options: { gateway: string; adminKey: string }): Promise<void> {
+  await expect(connectMcp(options.gateway, "not-the-admin-key")).rejects.toThrow();
+  const client = await connectMcp(options.gateway, options.adminKey);
+  try {
+    const { key, record } = await tool<{ key: string; record: { id: string } }>(client, "create_key", {
+      name: "tiny",
+    });
+    await tool(client, "set_budget", { id: record.id, tokens: 1, window: "day" });
+    const anthropic = new Anthropic({ apiKey: key, baseURL: `${options.gateway}/anthropic`, maxRetries: 0 });
+    const status = await anthropic.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 16, messages: [{ role: "user", content: "hi" }] })
+      .then(
+        () => 200,
+        (error: { status?: number }) => error.status,
+      );
+    expect(status).toBe(429);
+    const report = await eventually(async () => {
+      const r = await tool<{ failures: { keyId: string; failure: string }[] }>(client, "recent_failures", {
+        keyId: record.id,
+        hours: 2,
+      });
+      return r.failures.length > 0 ? r : undefined;
+    });
+    expect(report.failures[0]).toMatchObject({ keyId: record.id, failure: "budget_exceeded" });
   } finally {
     await client.close();
   }
