@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { mod: "src/mod.ts" },
+  entry: { index: "src/index.ts" },
   format: ["esm"],
   dts: true,
   platform: "neutral",

@@ -5,7 +5,7 @@ export default defineConfig({
     index: "src/index.ts",
     "upstash/index": "src/upstash/index.ts",
     otlp: "src/otlp.ts",
-    s3: "src/s3.ts",
+    s3: "src/objects.ts",
   },
   format: ["esm"],
   dts: true,

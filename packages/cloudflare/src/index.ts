@@ -1,5 +1,5 @@
 /** @module Sluice on Cloudflare Workers: the Worker entry, every port on Cloudflare storage, the Durable Object. */
-export { createWorker, createHandler, type SluiceHandler } from "./worker.js";
+export { createWorker, createHandler, type SluiceHandler } from "./handler.js";
 export {
   gatewayOptionsFromEnv,
   ConfigurationError,
@@ -9,7 +9,7 @@ export {
   type CloudflareOptions,
   type Features,
   type SluiceEnv,
-} from "./config.js";
+} from "./env.js";
 export { envSecrets, findSecretsInVars, SECRET_NAMES } from "./secrets.js";
 export { SluiceRateLimiter } from "./rate-limit/durable-object.js";
 export { SluiceKeys } from "./keys/durable-object.js";

@@ -1,12 +1,12 @@
 import { createGateway, type SecretsPort } from "@sluice/core";
-import { type EnvLike, envSecrets, optionsFromEnv } from "./env.ts";
-import { staticAndManagedKeys } from "./keys.ts";
-import { kvCache } from "./kv-cache.ts";
-import { kvKeyStore } from "./kv-keys.ts";
-import { kvRateLimitStore } from "./kv-rate-limit.ts";
-import type { KvLike, KvSpendLike } from "./kv-types.ts";
-import { kvUsageStore } from "./kv-usage.ts";
-import { logMetrics } from "./log-metrics.ts";
+import { type EnvLike, optionsFromEnv } from "./env.ts";
+import { envSecrets } from "./secrets.ts";
+import { kvCache } from "./cache.ts";
+import { kvKeyStore, staticAndManagedKeys } from "./keys.ts";
+import { kvRateLimitStore } from "./rate-limit.ts";
+import type { KvLike, KvSpendLike } from "./kv.ts";
+import { kvUsageStore } from "./usage.ts";
+import { logMetrics } from "./metrics.ts";
 
 type CoreOptions = Parameters<typeof createGateway>[0];
 

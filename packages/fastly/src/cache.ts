@@ -22,10 +22,10 @@ export interface CoreCacheOptions {
  *
  * @example
  * ```ts
- * createHandler({ cache: { ttlSeconds: 300 }, stores: { cache: coreCacheStore() } });
+ * createHandler({ cache: { ttlSeconds: 300 }, stores: { cache: coreCache() } });
  * ```
  */
-export function coreCacheStore({ prefix = "sluice:", sensitive = false }: CoreCacheOptions = {}): CachePort {
+export function coreCache({ prefix = "sluice:", sensitive = false }: CoreCacheOptions = {}): CachePort {
   return {
     async get(key) {
       const entry = CoreCache.lookup(prefix + key);
@@ -48,3 +48,6 @@ export function coreCacheStore({ prefix = "sluice:", sensitive = false }: CoreCa
     },
   };
 }
+
+/** @deprecated Renamed `coreCache`: every adapter names its cache factory `<storage>Cache`. */
+export const coreCacheStore = coreCache;

@@ -14,12 +14,12 @@ import {
 } from "@sluice/core";
 import { ensureAbortController, ensureRequestSignal } from "./abort.js";
 import { type BackendOptions, backendFetch } from "./backends.js";
-import { coreCacheStore } from "./cache.js";
-import { kvKeyStore, kvStoreLinked } from "./kv-keys.js";
+import { coreCache } from "./cache.js";
+import { kvKeyStore, kvStoreLinked } from "./keys.js";
 import { loggerMetrics } from "./metrics.js";
 import { edgeRateLimitStore } from "./rate-limit.js";
-import { fastlySecrets } from "./secrets.js";
-import { type FastlySettings, readSettings } from "./settings.js";
+import { secretStoreSecrets } from "./secrets.js";
+import { type FastlySettings, readSettings } from "./env.js";
 
 export interface Stores {
   rateLimit?: RateLimitStore;
@@ -82,7 +82,7 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
     ...gatewayOptions
   } = options;
   const settings = configStore === false ? EMPTY_SETTINGS : readSettings(configStore);
-  const secrets = givenSecrets ?? fastlySecrets(secretStore);
+  const secrets = givenSecrets ?? secretStoreSecrets(secretStore);
   // Opens the store now, so a store missing from the service is reported as such (and SLUICE_KEYS,
   // needed by nearly every call, is read early).
   if (!givenSecrets) await secrets.get("SLUICE_KEYS");
@@ -95,7 +95,7 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
 
   const chosen = { ...(typeof stores === "function" ? await stores({ secrets, settings }) : stores) };
   if (merged.rateLimit && !chosen.rateLimit) chosen.rateLimit = edgeRateLimitStore();
-  if (merged.cache && !chosen.cache) chosen.cache = coreCacheStore();
+  if (merged.cache && !chosen.cache) chosen.cache = coreCache();
   merged.stores = chosen;
   if (gatewayOptions.keys === undefined) {
     const managed = managedKeys(keyStore, secrets);

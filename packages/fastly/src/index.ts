@@ -14,12 +14,12 @@ export {
   type BackendOptions,
   type DynamicBackendSettings,
 } from "./backends.js";
-export { fastlySecrets } from "./secrets.js";
-export { readSettings, SETTING_KEYS, type FastlySettings } from "./settings.js";
+export { secretStoreSecrets, fastlySecrets } from "./secrets.js";
+export { readSettings, SETTING_KEYS, type FastlySettings } from "./env.js";
 export { edgeRateLimitStore, planFor, type EdgeRateLimitOptions, type ErlPlan } from "./rate-limit.js";
-export { coreCacheStore, type CoreCacheOptions } from "./cache.js";
+export { coreCache, coreCacheStore, type CoreCacheOptions } from "./cache.js";
 export { loggerMetrics } from "./metrics.js";
-export { kvKeyStore, kvStoreLinked, type KvKeyStoreOptions, type ManagedKeyStore } from "./kv-keys.js";
+export { kvKeyStore, kvStoreLinked, type KvKeyStoreOptions, type ManagedKeyStore } from "./keys.js";
 export {
   ensureAbortController,
   ensureRequestSignal,

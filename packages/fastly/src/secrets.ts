@@ -8,11 +8,11 @@ import { SecretStore } from "fastly:secret-store";
  *
  * @example
  * ```ts
- * const secrets = fastlySecrets("sluice_secrets");
+ * const secrets = secretStoreSecrets("sluice_secrets");
  * await secrets.get("ANTHROPIC_API_KEY");
  * ```
  */
-export function fastlySecrets(storeName = "sluice_secrets"): SecretsPort {
+export function secretStoreSecrets(storeName = "sluice_secrets"): SecretsPort {
   let store: SecretStore | undefined;
   const read = new Map<string, Promise<string | undefined>>();
   const open = (): SecretStore => {
@@ -41,3 +41,6 @@ export function fastlySecrets(storeName = "sluice_secrets"): SecretsPort {
     },
   };
 }
+
+/** @deprecated Renamed `secretStoreSecrets`: every adapter names its secrets factory `<storage>Secrets`. */
+export const fastlySecrets = secretStoreSecrets;

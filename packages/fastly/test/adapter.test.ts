@@ -3,11 +3,11 @@ import { afterEach, describe, expect, test } from "vitest";
 import {
   SluiceAbortController,
   backendFetch,
-  coreCacheStore,
+  coreCache,
   dynamicBackendName,
   ensureAbortController,
   ensureRequestSignal,
-  fastlySecrets,
+  secretStoreSecrets,
   readSettings,
   resolveBackend,
 } from "../src/index.js";
@@ -68,15 +68,15 @@ describe("readSettings (Config Store)", () => {
   });
 });
 
-describe("fastlySecrets (Secret Store)", () => {
+describe("secretStoreSecrets (Secret Store)", () => {
   test("reads each name once per instance; a missing store says so without naming any value", async () => {
     linkSecretStore("sec", { OPENAI_API_KEY: "sk-secret-value" });
-    const secrets = fastlySecrets("sec");
+    const secrets = secretStoreSecrets("sec");
     expect(await secrets.get("OPENAI_API_KEY")).toBe("sk-secret-value");
     fastlyState.secretStores.get("sec")!.set("OPENAI_API_KEY", "rotated");
     expect(await secrets.get("OPENAI_API_KEY")).toBe("sk-secret-value");
-    expect(await fastlySecrets("sec").get("OPENAI_API_KEY")).toBe("rotated"); // a new instance reads again
-    await expect(async () => fastlySecrets("missing").get("X")).rejects.toThrow('Secret Store "missing"');
+    expect(await secretStoreSecrets("sec").get("OPENAI_API_KEY")).toBe("rotated"); // a new instance reads again
+    await expect(async () => secretStoreSecrets("missing").get("X")).rejects.toThrow('Secret Store "missing"');
   });
 });
 
@@ -180,9 +180,9 @@ describe("abort polyfill (Fastly has no AbortController)", () => {
   });
 });
 
-describe("coreCacheStore details", () => {
+describe("coreCache details", () => {
   test("prefixes keys, sets maxAge in ms and length, and passes `sensitive`", async () => {
-    const cache = coreCacheStore({ prefix: "p:", sensitive: true });
+    const cache = coreCache({ prefix: "p:", sensitive: true });
     await cache.set("k", Uint8Array.of(1, 2, 3), 1.5);
     const stored = cacheEntries.get("p:k")!;
     expect(stored.maxAge).toBe(1500);

@@ -5,7 +5,7 @@ import type { MetricPoint } from "@sluice/core";
 import { metricsContract, secretsContract } from "@sluice/core/testing";
 import { cacheContract, rateLimitContract } from "@sluice/core/testing";
 import { beforeAll, describe, expect, test } from "vitest";
-import { coreCacheStore, edgeRateLimitStore, fastlySecrets, loggerMetrics } from "../src/index.js";
+import { coreCache, edgeRateLimitStore, secretStoreSecrets, loggerMetrics } from "../src/index.js";
 import { fastlyState, linkSecretStore } from "./stand-ins/state.js";
 
 beforeAll(() => {
@@ -13,7 +13,7 @@ beforeAll(() => {
 });
 
 describe("secrets contract (Secret Store stand-in)", () => {
-  for (const c of secretsContract(fastlySecrets("contract_secrets"), {
+  for (const c of secretsContract(secretStoreSecrets("contract_secrets"), {
     ANTHROPIC_API_KEY: "sk-ant-contract",
     SLUICE_KEYS: "a,b",
   }))
@@ -21,7 +21,7 @@ describe("secrets contract (Secret Store stand-in)", () => {
 });
 
 describe("cache contract (Core Cache stand-in)", () => {
-  for (const c of cacheContract(() => coreCacheStore(), { ttlSeconds: 1 })) test(c.name, c.run);
+  for (const c of cacheContract(() => coreCache(), { ttlSeconds: 1 })) test(c.name, c.run);
 });
 
 describe("metrics contract (log endpoint stand-in)", () => {

@@ -12,7 +12,7 @@ import {
   type ProviderName,
 } from "@sluice/core";
 import { waitUntil as vercelWaitUntil } from "@vercel/functions";
-import { gatewayOptions } from "./config.js";
+import { gatewayOptions } from "./env.js";
 import { ConfigurationError } from "./configuration-error.js";
 import type { CacheCommands, KeyStoreCommands, ScriptRunner, UsageCommands } from "./upstash/commands.js";
 import type { UpstashKeyStoreOptions } from "./upstash/keys.js";

@@ -13,7 +13,7 @@ export {
 export { ConfigurationError } from "./configuration-error.js";
 export { redisFromEnv } from "./redis-from-env.js";
 export { envSecrets } from "./secrets.js";
-export { jsonLogSink, type JsonLogSinkOptions } from "./log-sink.js";
+export { jsonLogSink, type JsonLogSinkOptions } from "./metrics.js";
 export {
   upstashCache,
   upstashKeyStore,

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
 import { afterAll, describe, expect, it } from "vitest";
-import { s3Objects } from "../src/s3.js";
+import { s3Objects } from "../src/objects.js";
 
 const directory = mkdtempSync(join(tmpdir(), "sluice-s3-confine-"));
 const s3 = new S3rver({

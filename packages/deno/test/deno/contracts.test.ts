@@ -16,7 +16,7 @@ import {
   kvUsageStore,
   logMetrics,
   parseMetricLines,
-} from "../../src/mod.ts";
+} from "../../src/index.ts";
 
 const kv: Deno.Kv = await Deno.openKv(":memory:");
 // A fresh store per case, all on the same real KV database.

@@ -1,6 +1,6 @@
 /** createHandler in-process: settings from an env, and background work kept until drain(). */
 import type { MetricPoint } from "@sluice/core";
-import { createHandler, optionsFromEnv } from "../../src/mod.ts";
+import { createHandler, optionsFromEnv } from "../../src/index.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

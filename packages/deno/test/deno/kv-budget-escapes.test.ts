@@ -4,7 +4,7 @@
  * provider's wire shape (the SDKs cannot be fetched offline from Deno).
  */
 import { createClientKey } from "@sluice/core";
-import { createHandler, kvKeyStore, kvRateLimitStore } from "../../src/mod.ts";
+import { createHandler, kvKeyStore, kvRateLimitStore } from "../../src/index.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const fakeProcess = new Deno.Command("node", {

@@ -1,6 +1,6 @@
 /** Deno-KV-specific behaviour of the key and usage stores beyond the contracts: layout, reads, races. */
 import { createClientKey, emptyCounters, sha256Hex } from "@sluice/core";
-import { type KvSpendLike, kvKeyStore, kvUsageStore, staticAndManagedKeys } from "../../src/mod.ts";
+import { type KvSpendLike, kvKeyStore, kvUsageStore, staticAndManagedKeys } from "../../src/index.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const kv: Deno.Kv = await Deno.openKv(":memory:");

@@ -1,5 +1,5 @@
 /** Deno-KV-specific behaviour beyond the contracts: contention, chunking, expiry checked on read. */
-import { CHUNK_BYTES, type KvLike, kvCache, kvRateLimitStore } from "../../src/mod.ts";
+import { CHUNK_BYTES, type KvLike, kvCache, kvRateLimitStore } from "../../src/index.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const kv: Deno.Kv = await Deno.openKv(":memory:");

@@ -1,5 +1,5 @@
 /** Object keys stay inside their prefix on a real S3-compatible server (S3rver): traversal is refused, not resolved. */
-import { s3Objects } from "../../src/mod.ts";
+import { s3Objects } from "../../src/index.ts";
 import { assertEquals } from "./assert.ts";
 
 const server = new Deno.Command("node", {

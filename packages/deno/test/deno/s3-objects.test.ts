@@ -1,6 +1,6 @@
 /** The object store contract against a real S3-compatible server (S3rver, in a Node child process). */
 import { objectsContract } from "@sluice/core/testing";
-import { s3Objects } from "../../src/mod.ts";
+import { s3Objects } from "../../src/index.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const server = new Deno.Command("node", {

@@ -6,7 +6,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { FAKE_KEYS } from "@sluice/fake-upstream";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseMetricLines } from "../../src/log-metrics.ts";
+import { parseMetricLines } from "../../src/metrics.ts";
 import { type Child, startStack } from "./processes.ts";
 
 const KEYS = {

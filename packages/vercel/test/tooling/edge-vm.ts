@@ -18,7 +18,7 @@ const sluiceVercelFromSource: Plugin = {
       "@sluice/vercel": "index.ts",
       "@sluice/vercel/upstash": "upstash/index.ts",
       "@sluice/vercel/otlp": "otlp.ts",
-      "@sluice/vercel/s3": "s3.ts",
+      "@sluice/vercel/s3": "objects.ts",
     };
     b.onResolve({ filter: /^@sluice\/vercel(\/.*)?$/ }, (args) => {
       const file = entries[args.path];

@@ -6,7 +6,7 @@ import {
   type UsageRow,
   type UsageStore,
 } from "@sluice/core";
-import type { KvKey, KvSpendLike } from "./kv-types.ts";
+import type { KvKey, KvSpendLike } from "./kv.ts";
 
 export interface KvUsageStoreOptions {
   /** Key prefix inside the KV database. Default `["sluice", "usage"]`. */

@@ -1,5 +1,5 @@
 import { type BucketState, bucketTtlMs, type RateLimitStore, takeFromBucket } from "@sluice/core";
-import type { KvKey, KvLike } from "./kv-types.ts";
+import type { KvKey, KvLike } from "./kv.ts";
 
 export interface KvRateLimitOptions {
   /** Key prefix inside the KV database. Default `["sluice", "rl"]`. */

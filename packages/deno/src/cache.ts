@@ -1,5 +1,5 @@
 import type { CachePort } from "@sluice/core";
-import type { KvKey, KvLike } from "./kv-types.ts";
+import type { KvKey, KvLike } from "./kv.ts";
 
 export interface KvCacheOptions {
   /** Key prefix inside the KV database. Default `["sluice", "cache"]`. */

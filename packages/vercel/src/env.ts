@@ -15,13 +15,13 @@ import {
 } from "@sluice/core";
 import { ConfigurationError } from "./configuration-error.js";
 import type { VercelHandlerOptions } from "./handler.js";
-import { jsonLogSink } from "./log-sink.js";
+import { jsonLogSink } from "./metrics.js";
 import { envSecrets } from "./secrets.js";
 import { upstashCache } from "./upstash/cache.js";
 import { upstashKeyStore } from "./upstash/keys.js";
 import { upstashRateLimitStore } from "./upstash/rate-limit.js";
 import { upstashUsageStore } from "./upstash/usage.js";
-import { withStaticKeys } from "./with-static-keys.js";
+import { withStaticKeys } from "./keys.js";
 
 /** Provider base URLs from `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, … where set, over the given ones. */
 async function providersFromEnv(

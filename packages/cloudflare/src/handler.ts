@@ -5,7 +5,7 @@
  * `waitUntil`.
  */
 import { createGateway, type Gateway } from "@sluice/core";
-import { type CloudflareOptions, ConfigurationError, gatewayOptionsFromEnv } from "./config.js";
+import { type CloudflareOptions, ConfigurationError, gatewayOptionsFromEnv } from "./env.js";
 
 interface Built {
   gateway: Gateway;

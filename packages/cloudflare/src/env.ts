@@ -6,15 +6,15 @@ import { type GatewayOptions, staticKeys } from "@sluice/core";
 import { uploadsHandler } from "./features/uploads.js";
 import { type AiBindingLike, withOpenAiPlaceholder, workersAiFetch } from "./features/workers-ai.js";
 import { envSecrets } from "./secrets.js";
-import { binding, ConfigurationError, DEFAULT_BINDINGS, needBucket } from "./config/bindings.js";
-import { providersFromEnv } from "./config/env.js";
-import { middlewareFromEnv } from "./config/middleware.js";
-import { type CloudflareOptions, type Features, want } from "./config/options.js";
-import { storesFromEnv } from "./config/stores.js";
+import { binding, ConfigurationError, DEFAULT_BINDINGS, needBucket } from "./env/bindings.js";
+import { providersFromEnv } from "./env/vars.js";
+import { middlewareFromEnv } from "./env/middleware.js";
+import { type CloudflareOptions, type Features, want } from "./env/options.js";
+import { storesFromEnv } from "./env/stores.js";
 
-export { type BindingNames, ConfigurationError, DEFAULT_BINDINGS } from "./config/bindings.js";
-export { BASE_URL_VARS, type SluiceEnv } from "./config/env.js";
-export type { CloudflareOptions, Features } from "./config/options.js";
+export { type BindingNames, ConfigurationError, DEFAULT_BINDINGS } from "./env/bindings.js";
+export { BASE_URL_VARS, type SluiceEnv } from "./env/vars.js";
+export type { CloudflareOptions, Features } from "./env/options.js";
 
 const cloudflareClientAddress = (request: Request) => request.headers.get("cf-connecting-ip") ?? undefined;
 
