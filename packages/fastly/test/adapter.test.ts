@@ -76,7 +76,9 @@ describe("secretStoreSecrets (Secret Store)", () => {
     fastlyState.secretStores.get("sec")!.set("OPENAI_API_KEY", "rotated");
     expect(await secrets.get("OPENAI_API_KEY")).toBe("sk-secret-value");
     expect(await secretStoreSecrets("sec").get("OPENAI_API_KEY")).toBe("rotated"); // a new instance reads again
-    await expect(async () => secretStoreSecrets("missing").get("X")).rejects.toThrow('Secret Store "missing"');
+    await expect(async () => secretStoreSecrets("missing").get("X")).rejects.toThrow(
+      'Secret Store "missing"',
+    );
   });
 });
 
