@@ -3,15 +3,25 @@ import type { ResolvedOptions } from "./options.js";
 import type { ClientKeyRecord } from "./ports/keys.js";
 import type { Endpoint, ProviderName, ProviderSpec } from "./providers/types.js";
 import { emptyUsage } from "./stream/usage.js";
+import type { TapResult } from "./stream/tap.js";
 import { Semaphore } from "./util/semaphore.js";
 
 /** Workers allow six outbound connections waiting on headers per invocation; more serialize anyway. */
 const OUTBOUND_LIMIT = 6;
-import type { TapResult } from "./stream/tap.js";
 
 /** What the runtime offers for work that outlives the response (Workers' ctx, Vercel's waitUntil…). */
 export interface ExecutionContextLike {
   waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * A request before it is matched to a provider route: what CORS, /healthz, the admin routes and the 404
+ * answer see, at the front of the chain.
+ */
+export interface RequestContext {
+  readonly request: Request;
+  readonly url: URL;
+  readonly execution?: ExecutionContextLike;
 }
 
 /** Everything one call through Sluice knows, handed to each middleware. */
@@ -39,7 +49,10 @@ export class GatewayContext {
   cache: "HIT" | "MISS" | "" = "";
   /** Upstream response headers, once there are some. */
   upstreamHeaders?: Headers;
-  /** Resolves when the response body has ended, with the usage read from it. */
+  /**
+   * Resolves when the response body has ended, with the usage read from it. Set by the upstream handler
+   * from what `respond()` returns; middleware read it after `next()`.
+   */
   completion: Promise<TapResult> = Promise.resolve({ usage: emptyUsage(), ttfbMs: -1, bytes: 0 });
   /** Room for your own middleware to pass things along. */
   readonly state = new Map<string, unknown>();

@@ -3,13 +3,15 @@
  */
 import { adminRoutes } from "./admin/index.js";
 import { compose, type Middleware } from "./compose.js";
-import { type ExecutionContextLike, GatewayContext } from "./context.js";
+import type { ExecutionContextLike, RequestContext } from "./context.js";
 import { auth } from "./middleware/auth.js";
 import { readBody } from "./middleware/body.js";
-import { cors, preflight, withCorsHeaders } from "./middleware/cors.js";
+import { cors } from "./middleware/cors.js";
+import { healthz } from "./middleware/healthz.js";
 import { staticKeys } from "./middleware/keys.js";
 import { metrics } from "./middleware/metrics.js";
 import { modelRouting } from "./middleware/model-routing.js";
+import { promptCacheTelemetry } from "./middleware/prompt-cache.js";
 import { DEFAULT_PRICING } from "./middleware/pricing.js";
 import { rateLimit } from "./middleware/rate-limit.js";
 import { leasedRateLimitStore } from "./middleware/rate-limit-lease.js";
@@ -17,8 +19,8 @@ import { recover } from "./middleware/recover.js";
 import { resourcePolicy } from "./middleware/resources.js";
 import { responseCache } from "./middleware/response-cache.js";
 import { type GatewayOptions, resolveOptions } from "./options.js";
-import { errorResponse, json, responseForThrown } from "./respond.js";
-import { matchRoute } from "./routing.js";
+import { responseForThrown } from "./respond.js";
+import { providerRoutes } from "./routing.js";
 import { forwardUpstream } from "./upstream/forward.js";
 import { budgets } from "./spend/budget.js";
 import { usageCounter } from "./spend/usage-counter.js";
@@ -56,22 +58,23 @@ export function createGateway(options: GatewayOptions): Gateway {
   const manageable = keys ? !!keys.put : false;
   const adminOn = options.admin ?? (manageable || !!stores.usage);
   const admin = adminOn
-    ? adminRoutes({
-        secrets: resolved.secrets,
-        keys,
-        usage: stores.usage,
-        rateLimit: stores.rateLimit,
-        secretName: typeof options.admin === "object" ? options.admin.secretName : undefined,
-        clientAddress: typeof options.admin === "object" ? options.admin.clientAddress : undefined,
-        mcp: typeof options.admin === "object" ? options.admin.mcp : undefined,
-      })
+    ? adminRoutes(
+        {
+          secrets: resolved.secrets,
+          keys,
+          usage: stores.usage,
+          rateLimit: stores.rateLimit,
+          secretName: typeof options.admin === "object" ? options.admin.secretName : undefined,
+          clientAddress: typeof options.admin === "object" ? options.admin.clientAddress : undefined,
+          mcp: typeof options.admin === "object" ? options.admin.mcp : undefined,
+        },
+        resolved.basePath,
+      )
     : undefined;
 
   const chain: Middleware[] = [];
   if (resolved.metrics.length > 0) chain.push(metrics(resolved.metrics, pricing));
   if (stores.usage) chain.push(usageCounter(stores.usage, pricing));
-  // CORS wraps `recover`, so the errors it turns into responses (401, 413, 429…) carry the headers too.
-  if (options.cors) chain.push(cors(options.cors));
   chain.push(recover);
   chain.push(auth({ keys, byok: resolved.byok }), readBody(resolved.maxBodyBytes));
   chain.push(resourcePolicy({ store: stores.resources, budgets: stores.rateLimit }));
@@ -92,65 +95,28 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
     );
   }
-  // Last, so a response-cache hit spends no budget and the reservation is as close to the upstream as it gets.
+  // After the response cache, so a hit spends no budget and the reservation is as close to the upstream as it gets.
   chain.push(
     budgets(stores.rateLimit, {
       ...options.budgets,
       failOpen: options.budgets?.failOpen ?? resolved.failOpen,
     }),
   );
+  // Innermost, so every middleware above reads the completion it checks.
+  chain.push(promptCacheTelemetry());
   const run = compose(chain, forwardUpstream);
+
+  // The front of the chain answers what is not a provider call; CORS wraps it all, preflights included.
+  const front: Middleware<RequestContext>[] = [];
+  if (options.cors) front.push(cors(options.cors));
+  front.push(healthz(resolved.basePath));
+  if (admin) front.push(admin);
+  const handle = compose(front, providerRoutes(resolved, run));
 
   return {
     async fetch(request, execution) {
       try {
-        if (options.cors) {
-          const answer = preflight(request, options.cors);
-          if (answer) return answer;
-        }
-        const url = new URL(request.url);
-        const own = (response: Response) =>
-          options.cors ? withCorsHeaders(response, request.headers.get("origin"), options.cors) : response;
-        if (url.pathname === `${resolved.basePath}/healthz`) return own(json({ status: "ok" }));
-        if (admin && url.pathname.startsWith(`${resolved.basePath}/_sluice/`)) {
-          const answer = await admin(request, url.pathname.slice(resolved.basePath.length), url);
-          if (answer) return own(answer);
-        }
-        const match = matchRoute(url.pathname, request.method, resolved);
-        if (!match.ok) {
-          if (match.status === 405) {
-            return own(
-              errorResponse(
-                match.provider,
-                405,
-                "method_not_allowed",
-                `Use ${match.allow} for ${url.pathname}.`,
-                {
-                  allow: match.allow ?? "",
-                },
-              ),
-            );
-          }
-          return own(
-            errorResponse(
-              match.provider,
-              404,
-              "not_found",
-              `No route for ${request.method} ${url.pathname}.`,
-            ),
-          );
-        }
-        const ctx = new GatewayContext(
-          request,
-          url,
-          match.provider,
-          match.endpoint,
-          match.upstreamPath,
-          resolved,
-          execution,
-          match.model,
-        );
-        return await run(ctx);
+        return await handle({ request, url: new URL(request.url), execution });
       } catch (error) {
         return responseForThrown(undefined, error);
       }

@@ -1,7 +1,10 @@
 /** Maps a request path to a provider endpoint: `/{provider}{basePath}{endpoint path}`. */
+import type { Handler } from "./compose.js";
+import { GatewayContext, type RequestContext } from "./context.js";
 import type { ResolvedOptions } from "./options.js";
 import { PROVIDERS } from "./providers/index.js";
 import type { Endpoint, ProviderName, ProviderSpec } from "./providers/types.js";
+import { errorResponse } from "./respond.js";
 
 export type RouteMatch =
   | { ok: true; provider: ProviderSpec; endpoint: Endpoint; upstreamPath: string; model: string }
@@ -49,4 +52,32 @@ function decodeModel(segment: string | undefined): string {
   } catch {
     return segment;
   }
+}
+
+/**
+ * The end of the front chain: a request on a provider route becomes a `GatewayContext` and goes through
+ * `run` (the policy chain and the upstream); any other path is a 404, a wrong method a 405.
+ */
+export function providerRoutes(options: ResolvedOptions, run: Handler): Handler<RequestContext> {
+  return async function routeToProvider({ request, url, execution }) {
+    const match = matchRoute(url.pathname, request.method, options);
+    if (match.ok) {
+      const { provider, endpoint, upstreamPath, model } = match;
+      return run(
+        new GatewayContext(request, url, provider, endpoint, upstreamPath, options, execution, model),
+      );
+    }
+    if (match.status === 405) {
+      return errorResponse(
+        match.provider,
+        405,
+        "method_not_allowed",
+        `Use ${match.allow} for ${url.pathname}.`,
+        {
+          allow: match.allow ?? "",
+        },
+      );
+    }
+    return errorResponse(match.provider, 404, "not_found", `No route for ${request.method} ${url.pathname}.`);
+  };
 }

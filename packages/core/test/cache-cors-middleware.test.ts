@@ -179,6 +179,13 @@ describe("CORS", () => {
     const notFound = await post(`${stack.url}/anthropic/v1/nope`, "{}", { origin: ORIGIN });
     expect(notFound.status).toBe(404);
     expect(notFound.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    // Answered at the front of the chain, and still inside the one CORS middleware.
+    const health = await fetch(`${stack.url}/healthz`, { headers: { origin: ORIGIN } });
+    expect(health.status).toBe(200);
+    expect(health.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    const wrongMethod = await fetch(`${stack.url}/anthropic/v1/messages`, { headers: { origin: ORIGIN } });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("access-control-allow-origin")).toBe(ORIGIN);
   });
 });
 

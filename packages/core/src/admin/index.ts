@@ -1,4 +1,6 @@
 /** The admin routes under `<basePath>/_sluice/`, all behind the admin key. */
+import type { Middleware } from "../compose.js";
+import type { RequestContext } from "../context.js";
 import type { KeyStore } from "../ports/keys.js";
 import type { RateLimitStore } from "../ports/rate-limit.js";
 import type { SecretsPort } from "../ports/secrets.js";
@@ -33,8 +35,18 @@ export interface AdminDeps {
   mcp?: AdminMcpHandler;
 }
 
+/** Answers the admin paths under `<basePath>/_sluice/`; every other request goes on down the chain. */
+export function adminRoutes(deps: AdminDeps, basePath: string): Middleware<RequestContext> {
+  const answer = adminAnswer(deps);
+  return async function admin(ctx, next) {
+    const { pathname } = ctx.url;
+    if (!pathname.startsWith(`${basePath}/_sluice/`)) return next();
+    return (await answer(ctx.request, pathname.slice(basePath.length), ctx.url)) ?? next();
+  };
+}
+
 /** Answers an admin path (after the base path), or undefined when the path is not one of its routes. */
-export function adminRoutes(deps: AdminDeps) {
+function adminAnswer(deps: AdminDeps) {
   // Wrong admin keys are counted in the rate-limit store when there is one (shared by every instance).
   const throttle = {
     store: deps.rateLimit ?? memoryRateLimitStore(),

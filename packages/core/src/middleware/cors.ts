@@ -1,4 +1,5 @@
 import type { Middleware } from "../compose.js";
+import type { RequestContext } from "../context.js";
 
 export interface CorsOptions {
   /** Allowed origins, or "*" for any. */
@@ -33,7 +34,7 @@ function allowedOrigin(options: CorsOptions, origin: string | null): string | un
 }
 
 /** Answers a CORS preflight, or returns undefined when the request is not one. */
-export function preflight(request: Request, options: CorsOptions): Response | undefined {
+function preflight(request: Request, options: CorsOptions): Response | undefined {
   if (request.method !== "OPTIONS" || !request.headers.has("access-control-request-method")) return undefined;
   const origin = allowedOrigin(options, request.headers.get("origin"));
   if (!origin) return new Response(null, { status: 403 });
@@ -68,9 +69,14 @@ export function withCorsHeaders(response: Response, origin: string | null, optio
   return response;
 }
 
-/** Adds CORS headers to every response for an allowed origin, errors included, so browsers can read them. */
-export function cors(options: CorsOptions): Middleware {
+/**
+ * Answers preflights, and adds CORS headers to every other response for an allowed origin (errors, /healthz,
+ * admin and 404 included) so browsers can read them. First in the chain, so nothing answers around it.
+ */
+export function cors(options: CorsOptions): Middleware<RequestContext> {
   return async function corsHeaders(ctx, next) {
+    const answer = preflight(ctx.request, options);
+    if (answer) return answer;
     return withCorsHeaders(await next(), ctx.request.headers.get("origin"), options);
   };
 }

@@ -11,7 +11,6 @@ import { backoffMs, isRetryable, retryAfterMs } from "./backoff.js";
 import { upstreamRequestHeaders } from "./headers.js";
 import { asStream, type ChunkReader } from "../stream/tap.js";
 import { holdPreamble } from "./preamble.js";
-import { watchPromptCache } from "./prompt-cache.js";
 import { respond, shouldNotRetry } from "./respond.js";
 import { anthropicResumer, type StreamResumer } from "./resume.js";
 import { planTargets, type Target } from "./targets.js";
@@ -24,7 +23,8 @@ type Sent = {
   release: (keep?: boolean) => void;
 };
 type Failed = { ok: false; failure: FailureName; status: number; message: string; retryAfterMs?: number };
-type Outcome = Sent | Failed;
+/** `rotated`: the primary key was refused and the secondary tried (key rotation). */
+type Outcome = (Sent | Failed) & { rotated?: boolean };
 
 export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
   if (!ctx.providerKey) {
@@ -38,6 +38,7 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
   const attempts = Math.max(retry.maxRetries + 1, targets.length);
   let last: Failed | undefined;
   let sameTargetRetries = 0;
+  let rotated = false;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const target = targets[Math.min(attempt, targets.length - 1)]!;
     const next = attempt + 1 < attempts ? targets[Math.min(attempt + 1, targets.length - 1)] : undefined;
@@ -61,6 +62,7 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
       }
     }
     const outcome = await sendWithKeys(ctx, target);
+    if (outcome.rotated) rotated = true;
     if (!outcome.ok) {
       last = outcome;
       void breaker?.failure(target.id).catch(() => {});
@@ -110,23 +112,24 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
     }
     if (breaker && response.ok) void breaker.success(target.id).catch(() => {});
     ctx.answered = { provider: target.provider.name, model: target.model };
-    const answer = await respond(
-      ctx,
+    ctx.upstreamHeaders = response.headers;
+    const { body, control, release } = outcome;
+    const answer = await respond(ctx, {
       target,
       response,
-      outcome.body,
-      outcome.control,
-      outcome.release,
-      resumerFor(ctx, target),
-    );
-    if (ctx.state.get(KEY_ROTATED)) answer.headers.set("x-sluice-key-rotated", "secondary");
-    watchPromptCache(ctx);
-    return answer;
+      body,
+      control,
+      release,
+      resumer: resumerFor(ctx, target),
+    });
+    // The one place a call's completion is set: what respond() read, or will read, from the body.
+    ctx.completion = answer.completion;
+    if (answer.failure) ctx.failure = answer.failure;
+    if (rotated) answer.response.headers.set("x-sluice-key-rotated", "secondary");
+    return answer.response;
   }
   return giveUp(ctx, last!);
 }
-
-const KEY_ROTATED = "sluice.keyRotated";
 
 /** Stream resumption, when enabled: a continuation request to the same target with the text so far prefilled. */
 function resumerFor(ctx: GatewayContext, target: Target): StreamResumer | undefined {
@@ -152,7 +155,6 @@ function resumerFor(ctx: GatewayContext, target: Target): StreamResumer | undefi
       }
       sent.release(true);
       ctx.retries++;
-      ctx.state.set("sluice.resumed", true);
       return asStream(sent.body);
     },
     ctx.options.maxResumes,
@@ -162,12 +164,12 @@ function resumerFor(ctx: GatewayContext, target: Target): StreamResumer | undefi
 /** One target, its keys in order: a 401/403 for the primary key moves to the secondary (key rotation). */
 async function sendWithKeys(ctx: GatewayContext, target: Target): Promise<Outcome> {
   for (let k = 0; ; k++) {
-    const outcome = await send(ctx, target, target.keys[k]!);
+    const outcome: Outcome = await send(ctx, target, target.keys[k]!);
     const refused = outcome.ok && (outcome.response.status === 401 || outcome.response.status === 403);
-    if (!refused || ctx.byok || k + 1 >= target.keys.length) return outcome;
+    if (!refused || ctx.byok || k + 1 >= target.keys.length)
+      return k > 0 ? { ...outcome, rotated: true } : outcome;
     outcome.release();
     await outcome.body?.cancel().catch(() => {});
-    ctx.state.set(KEY_ROTATED, true);
   }
 }
 

@@ -3,10 +3,10 @@
  * clean 502), streams passed through the usage tap, and fallback answers translated to the client's shape.
  */
 import type { GatewayContext } from "../context.js";
-import { FAILURE_HEADER, GatewayError, failureForUpstreamStatus } from "../failures.js";
+import { FAILURE_HEADER, type FailureName, GatewayError, failureForUpstreamStatus } from "../failures.js";
 import { errorResponse } from "../respond.js";
-import { asStream, type ChunkReader, tapBody } from "../stream/tap.js";
-import { USAGE_READERS, emptyUsage } from "../stream/usage.js";
+import { asStream, type ChunkReader, type TapResult, tapBody } from "../stream/tap.js";
+import { USAGE_READERS, type Usage, emptyUsage } from "../stream/usage.js";
 import { isRetryable } from "./backoff.js";
 import { redactor, type Redactor } from "../stream/redact.js";
 import { clientResponseHeaders } from "./headers.js";
@@ -24,43 +24,75 @@ export function shouldNotRetry(maxRetries: number): Record<string, string> {
   return maxRetries > 0 ? { "x-should-retry": "false" } : {};
 }
 
-export async function respond(
-  ctx: GatewayContext,
-  target: Target,
-  response: Response,
-  body: ReadableStream<Uint8Array> | ChunkReader | null,
-  control: AbortController,
-  release: Release,
-  resumer?: StreamResumer,
-): Promise<Response> {
+/** What came back from one upstream request, ready to be passed on. */
+export interface Received {
+  target: Target;
+  response: Response;
+  /** The body to read: the response's own, or what is left after the held-back preamble. */
+  body: ReadableStream<Uint8Array> | ChunkReader | null;
+  control: AbortController;
+  release: Release;
+  resumer?: StreamResumer;
+}
+
+/** The client's answer, and what the call learns once its body has ended. */
+export interface Answer {
+  response: Response;
+  /** Resolves when the body has ended, with the usage read from it (nothing, for an error Sluice wrote). */
+  completion: Promise<TapResult>;
+  /** The failure known when the answer is handed on: the upstream's status, or a body that would not do. */
+  failure?: FailureName;
+}
+
+/** An answer whose body Sluice does not read (its own error, a pass-through): no usage to wait for. */
+function unread(response: Response, failure: FailureName | undefined): Answer {
+  return { response, failure, completion: Promise.resolve({ usage: emptyUsage(), ttfbMs: -1, bytes: 0 }) };
+}
+
+/** An answer read whole: its completion is known at once. */
+function readWhole(ctx: GatewayContext, status: number, headers: Headers, bytes: Uint8Array, usage: Usage) {
+  const completion = Promise.resolve({
+    usage,
+    ttfbMs: Date.now() - ctx.startedAt,
+    bytes: bytes.byteLength,
+    body: bytes,
+  });
+  return { response: new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers }), completion };
+}
+
+export async function respond(ctx: GatewayContext, received: Received): Promise<Answer> {
+  const { target, response, body, control, release, resumer } = received;
   const { options } = ctx;
   const provider = ctx.provider; // errors always speak the client's provider's shape
-  ctx.upstreamHeaders = response.headers;
   const failure = failureForUpstreamStatus(response.status);
-  if (failure) ctx.failure = failure;
   if (failure === "upstream_auth" && !ctx.byok) {
     // The client's key was accepted; the provider refused the operator's. Its error may quote that key
     // (OpenAI echoes a masked copy), and a 401 would send the client after a key that is not theirs.
     release();
     await body?.cancel().catch(() => {});
-    return errorResponse(
-      provider,
-      502,
-      "upstream_auth",
-      `${target.provider.name} refused the gateway's provider key (HTTP ${response.status}); the operator must check the ${target.provider.keySecrets[0]} secret.`,
-      { "x-should-retry": "false" },
+    return unread(
+      errorResponse(
+        provider,
+        502,
+        "upstream_auth",
+        `${target.provider.name} refused the gateway's provider key (HTTP ${response.status}); the operator must check the ${target.provider.keySecrets[0]} secret.`,
+        { "x-should-retry": "false" },
+      ),
+      failure,
     );
   }
   if (response.status >= 300 && response.status < 400 && response.status !== 304) {
     // A redirect's Location may carry the key (a signed URL, an echo): refused, never followed or passed on.
     release();
     await body?.cancel().catch(() => {});
-    ctx.failure = "bad_upstream_response";
-    return errorResponse(
-      provider,
-      502,
+    return unread(
+      errorResponse(
+        provider,
+        502,
+        "bad_upstream_response",
+        `${target.provider.name} answered with a redirect (HTTP ${response.status}); Sluice does not pass redirects on.`,
+      ),
       "bad_upstream_response",
-      `${target.provider.name} answered with a redirect (HTTP ${response.status}); Sluice does not pass redirects on.`,
     );
   }
   const contentType = response.headers.get("content-type") ?? "";
@@ -77,26 +109,29 @@ export async function respond(
 
   if (ctx.endpoint.kind === "passthrough" || !body) {
     release();
-    if (!body) return new Response(null, { status: response.status, headers });
-    if (!response.ok) return errorAnswer(ctx, target, body, headers, response.status, scrub);
-    return new Response(asStream(body).pipeThrough(scrub.stream()), { status: response.status, headers });
+    if (!body) return unread(new Response(null, { status: response.status, headers }), failure);
+    if (!response.ok) return errorAnswer(ctx, target, body, headers, response.status, scrub, failure);
+    const scrubbed = asStream(body).pipeThrough(scrub.stream());
+    return unread(new Response(scrubbed, { status: response.status, headers }), failure);
   }
   if ((!sse && !isJson) || (target.translation && !response.ok)) {
     release();
     await body.cancel().catch(() => {});
     const status = response.status >= 400 ? response.status : 502;
     const name = failure ?? "bad_upstream_response";
-    ctx.failure = name;
     const message =
       !sse && !isJson
         ? `${target.provider.name} answered ${response.status} with content-type "${contentType || "none"}", not JSON.`
         : `The fallback ${target.provider.name}/${target.model} answered HTTP ${response.status}.`;
-    return errorResponse(
-      provider,
-      status,
+    return unread(
+      errorResponse(
+        provider,
+        status,
+        name,
+        message,
+        status >= 500 ? shouldNotRetry(options.retry.maxRetries) : {},
+      ),
       name,
-      message,
-      status >= 500 ? shouldNotRetry(options.retry.maxRetries) : {},
     );
   }
   const declared = Number(response.headers.get("content-length") ?? "0");
@@ -104,10 +139,10 @@ export async function respond(
   // and scrubbed of every provider key before the client sees it.
   if (!response.ok) {
     release();
-    return errorAnswer(ctx, target, body, headers, response.status, scrub);
+    return errorAnswer(ctx, target, body, headers, response.status, scrub, failure);
   }
   if (!sse && !ctx.stream && declared <= JSON_BUFFER_LIMIT) {
-    return bufferJson(ctx, target, response, body, headers, release, scrub);
+    return bufferJson(ctx, target, response, body, headers, release, scrub, failure);
   }
   // Stay linked to the client's signal for the stream's life, so a disconnect aborts the upstream too.
   release(true);
@@ -128,8 +163,7 @@ export async function respond(
     resumer: sse && !target.translation ? resumer : undefined,
     scrubAfterError: scrub.bytes,
   });
-  ctx.completion = done;
-  return new Response(stream, { status: response.status, headers });
+  return { response: new Response(stream, { status: response.status, headers }), completion: done, failure };
 }
 
 async function bufferJson(
@@ -140,7 +174,8 @@ async function bufferJson(
   headers: Headers,
   release: Release,
   scrub: Redactor,
-): Promise<Response> {
+  failure: FailureName | undefined,
+): Promise<Answer> {
   const { provider } = ctx;
   let bytes: Uint8Array;
   try {
@@ -150,12 +185,14 @@ async function bufferJson(
   } catch {
     release();
     if (ctx.request.signal?.aborted) throw new GatewayError("client_abort", "The client went away.");
-    ctx.failure = "stream_reset";
-    return errorResponse(
-      provider,
-      502,
+    return unread(
+      errorResponse(
+        provider,
+        502,
+        "stream_reset",
+        `${target.provider.name} closed the connection mid-response.`,
+      ),
       "stream_reset",
-      `${target.provider.name} closed the connection mid-response.`,
     );
   }
   release();
@@ -174,23 +211,19 @@ async function bufferJson(
     const inStream = USAGE_READERS[provider.name](answer, usage);
     // An error body on an error status is the upstream's answer, named (or not) by its status; only a
     // success status carrying an error is an in-stream failure. Keeps the metric and the header in step.
-    if (inStream && !ctx.failure && response.ok) ctx.failure = inStream;
+    if (inStream && !failure && response.ok) failure = inStream;
   } catch {
-    ctx.failure = "bad_upstream_response";
-    return errorResponse(
-      provider,
-      502,
+    return unread(
+      errorResponse(
+        provider,
+        502,
+        "bad_upstream_response",
+        `${target.provider.name} sent a response that is not valid JSON.`,
+      ),
       "bad_upstream_response",
-      `${target.provider.name} sent a response that is not valid JSON.`,
     );
   }
-  ctx.completion = Promise.resolve({
-    usage,
-    ttfbMs: Date.now() - ctx.startedAt,
-    bytes: bytes.byteLength,
-    body: bytes,
-  });
-  return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
+  return { ...readWhole(ctx, response.status, headers, bytes, usage), failure };
 }
 
 /**
@@ -204,29 +237,25 @@ async function errorAnswer(
   headers: Headers,
   status: number,
   scrub: Redactor,
-): Promise<Response> {
+  failure: FailureName | undefined,
+): Promise<Answer> {
   const whole = await readBounded(body, JSON_BUFFER_LIMIT).catch(() => undefined);
   if (!whole) {
     if (ctx.request.signal?.aborted) throw new GatewayError("client_abort", "The client went away.");
-    ctx.failure ??= "bad_upstream_response";
-    return errorResponse(
-      ctx.provider,
-      status >= 400 ? status : 502,
-      ctx.failure,
-      `${target.provider.name} answered HTTP ${status} with an error body Sluice could not read whole.`,
+    const name = failure ?? "bad_upstream_response";
+    return unread(
+      errorResponse(
+        ctx.provider,
+        status >= 400 ? status : 502,
+        name,
+        `${target.provider.name} answered HTTP ${status} with an error body Sluice could not read whole.`,
+      ),
+      name,
     );
   }
-  const bytes = scrub.bytes(whole);
-  ctx.completion = Promise.resolve({
-    usage: emptyUsage(),
-    ttfbMs: Date.now() - ctx.startedAt,
-    bytes: bytes.byteLength,
-    body: bytes,
-  });
   if (headers.get("content-type")?.includes("text/event-stream")) headers.delete("cache-control");
-  return new Response(bytes as Uint8Array<ArrayBuffer>, { status, headers });
+  return { ...readWhole(ctx, status, headers, scrub.bytes(whole), emptyUsage()), failure };
 }
-
 /** The whole body, or undefined when it is longer than `limit` (the rest is cancelled). */
 async function readBounded(
   body: ReadableStream<Uint8Array> | ChunkReader,
