@@ -13,5 +13,5 @@ export default defineConfig({
   target: "es2022",
   clean: true,
   treeshake: true,
-  external: ["@sluice/core", "@upstash/redis", "@vercel/functions", "aws4fetch"],
+  external: ["@sluice/core", "@sluice/upstash", "@upstash/redis", "@vercel/functions", "aws4fetch"],
 });

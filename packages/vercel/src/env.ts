@@ -3,6 +3,7 @@
  * The rule: the environment fills only what the code left unset, and a setting whose store is missing is a
  * `ConfigurationError` naming the fix, never a feature silently switched off.
  */
+import { upstashCache, upstashKeyStore, upstashRateLimitStore, upstashUsageStore } from "@sluice/upstash";
 import {
   ADMIN_SECRET,
   type GatewayOptions,
@@ -17,10 +18,6 @@ import { ConfigurationError } from "./configuration-error.js";
 import type { VercelHandlerOptions } from "./handler.js";
 import { jsonLogSink } from "./metrics.js";
 import { envSecrets } from "./secrets.js";
-import { upstashCache } from "./upstash/cache.js";
-import { upstashKeyStore } from "./upstash/keys.js";
-import { upstashRateLimitStore } from "./upstash/rate-limit.js";
-import { upstashUsageStore } from "./upstash/usage.js";
 import { withStaticKeys } from "./keys.js";
 
 /** Provider base URLs from `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, … where set, over the given ones. */

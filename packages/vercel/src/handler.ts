@@ -14,11 +14,10 @@ import {
 import { waitUntil as vercelWaitUntil } from "@vercel/functions";
 import { gatewayOptions } from "./env.js";
 import { ConfigurationError } from "./configuration-error.js";
-import type { CacheCommands, KeyStoreCommands, ScriptRunner, UsageCommands } from "./upstash/commands.js";
-import type { UpstashKeyStoreOptions } from "./upstash/keys.js";
+import type { UpstashKeyStoreOptions, UpstashRedis } from "@sluice/upstash";
 
 /** What the handler needs from an `@upstash/redis` client (a `Redis` instance fits). */
-export type UpstashClient = ScriptRunner & CacheCommands & KeyStoreCommands & UsageCommands;
+export type UpstashClient = UpstashRedis;
 
 export interface VercelHandlerOptions extends Partial<GatewayOptions> {
   /**

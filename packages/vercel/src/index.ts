@@ -11,12 +11,12 @@ export {
   type VercelHandlerOptions,
 } from "./handler.js";
 export { ConfigurationError } from "./configuration-error.js";
-export { redisFromEnv } from "./redis-from-env.js";
 export { envSecrets } from "./secrets.js";
 export { jsonLogSink, type JsonLogSinkOptions } from "./metrics.js";
 export {
+  redisFromEnv,
   upstashCache,
   upstashKeyStore,
   upstashRateLimitStore,
   upstashUsageStore,
-} from "./upstash/index.js";
+} from "@sluice/upstash";

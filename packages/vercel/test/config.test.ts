@@ -6,7 +6,7 @@
 import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-upstream";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
-import { ConfigurationError, createHandler, envSecrets, redisFromEnv } from "../src/index.js";
+import { createHandler, envSecrets, redisFromEnv } from "../src/index.js";
 
 const upstash = inject("upstash");
 const KEY = "config-test-client-key";
@@ -135,36 +135,5 @@ describe("a setting that needs a missing store", () => {
       managedKeys: false,
     });
     expect((await optedOut(anthropicCall())).status).toBe(200);
-  });
-});
-
-describe("redisFromEnv", () => {
-  class Client {
-    constructor(readonly config: { url: string; token: string; enableTelemetry?: boolean }) {}
-  }
-
-  it("builds nothing without the variables, a client with both (Upstash's or Vercel KV's names)", () => {
-    expect(redisFromEnv(Client, {})).toBeUndefined();
-    expect(
-      redisFromEnv(Client, { UPSTASH_REDIS_REST_URL: "https://u", UPSTASH_REDIS_REST_TOKEN: "t" })?.config,
-    ).toEqual({ url: "https://u", token: "t", enableTelemetry: false });
-    expect(redisFromEnv(Client, { KV_REST_API_URL: "https://k", KV_REST_API_TOKEN: "kt" })?.config.url).toBe(
-      "https://k",
-    );
-  });
-
-  it("throws a ConfigurationError naming the missing half, never the value of the other", () => {
-    const half = () =>
-      redisFromEnv(Client, { UPSTASH_REDIS_REST_URL: "https://u", UPSTASH_REDIS_REST_TOKEN: "" });
-    expect(half).toThrow(ConfigurationError);
-    expect(half).toThrow(/UPSTASH_REDIS_REST_TOKEN is not set/);
-    let message = "";
-    try {
-      redisFromEnv(Client, { UPSTASH_REDIS_REST_TOKEN: "secret-token-value" });
-    } catch (error) {
-      message = String(error);
-    }
-    expect(message).toContain("UPSTASH_REDIS_REST_URL is not set");
-    expect(message).not.toContain("secret-token-value");
   });
 });

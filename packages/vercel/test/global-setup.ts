@@ -3,8 +3,8 @@
  * Upstash REST bridge in front of it; stops both when the run ends.
  */
 import type { TestProject } from "vitest/node";
-import { redisServerAvailable, startRedisServer } from "./tooling/redis-server.js";
-import { startUpstashBridge } from "./tooling/upstash-bridge.js";
+import { redisServerAvailable, startRedisServer } from "../../redis/test/tooling/redis-server.js";
+import { startUpstashBridge } from "../../upstash/test/tooling/upstash-bridge.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,7 +1,8 @@
 /**
  * The published types compile in a project that has none of the optional peers (`@upstash/redis`,
- * `aws4fetch`) with `skipLibCheck: false`: the built `dist/` and core's are copied into a temporary
- * `node_modules` outside the repository (so nothing else resolves) and `tsc` checks a file importing every entry.
+ * `aws4fetch`) with `skipLibCheck: false`: the built `dist/` of this package, of the store packages it
+ * depends on and of core are copied into a temporary `node_modules` outside the repository (so nothing else
+ * resolves) and `tsc` checks a file importing every entry.
  */
 import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -15,7 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const packages = { "@sluice/vercel": here(".."), "@sluice/core": here("../../core") };
+const packages = {
+  "@sluice/vercel": here(".."),
+  "@sluice/upstash": here("../../upstash"),
+  "@sluice/redis": here("../../redis"),
+  "@sluice/core": here("../../core"),
+};
 
 let project: string;
 

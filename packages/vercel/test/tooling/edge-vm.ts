@@ -10,7 +10,10 @@ import { EdgeRuntime } from "edge-runtime";
 
 const src = fileURLToPath(new URL("../../src/", import.meta.url));
 
-/** `@sluice/vercel` and its subpaths from this package's sources, so tests see the code, not a stale dist. */
+/**
+ * `@sluice/vercel` and its subpaths, and the store packages it uses, from their sources, so tests see the
+ * code, not a stale dist.
+ */
 const sluiceVercelFromSource: Plugin = {
   name: "sluice-vercel-source",
   setup(b) {
@@ -19,8 +22,10 @@ const sluiceVercelFromSource: Plugin = {
       "@sluice/vercel/upstash": "upstash/index.ts",
       "@sluice/vercel/otlp": "otlp.ts",
       "@sluice/vercel/s3": "objects.ts",
+      "@sluice/upstash": "../../upstash/src/index.ts",
+      "@sluice/redis": "../../redis/src/index.ts",
     };
-    b.onResolve({ filter: /^@sluice\/vercel(\/.*)?$/ }, (args) => {
+    b.onResolve({ filter: /^@sluice\/(vercel(\/.*)?|upstash|redis)$/ }, (args) => {
       const file = entries[args.path];
       return file ? { path: src + file } : undefined;
     });

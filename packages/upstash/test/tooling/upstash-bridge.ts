@@ -10,7 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Reply, RespConnection } from "./resp.js";
+import { type Reply, RespConnection } from "../../../redis/test/tooling/resp.js";
 
 export interface UpstashBridge {
   url: string;

@@ -1,10 +1,8 @@
 import type { BucketPolicy, RateLimitStore, TakeResult } from "@sluice/core";
-import type { ScriptRunner } from "./commands.js";
 import { BUCKET_SCRIPT } from "./bucket-script.js";
+import type { ScriptCommands } from "./commands.js";
 
-export type { ScriptRunner };
-
-export interface UpstashRateLimitOptions {
+export interface RedisRateLimitOptions {
   /** Prepended to every bucket key, so one database can serve several gateways. Default "sluice:rl:". */
   prefix?: string;
 }
@@ -22,21 +20,20 @@ const toNumber = (value: unknown): number => {
 };
 
 /**
- * A strongly consistent token bucket on Upstash Redis: one atomic Lua script per check, sent as `EVALSHA`
- * (one round trip) and re-sent as `EVAL` only when the server answers NOSCRIPT (after a restart or a
- * `SCRIPT FLUSH`), which also loads it for the next calls. Works from any runtime with `fetch`.
+ * A strongly consistent token bucket on Redis: one atomic Lua script per check, sent as `EVALSHA` (one
+ * round trip) and re-sent as `EVAL` only when the server answers NOSCRIPT (after a restart, a failover or a
+ * `SCRIPT FLUSH`), which also loads it for the next calls. One key per script, so it runs on a Redis
+ * Cluster too.
  *
  * @example
  * ```ts
- * import { Redis } from "@upstash/redis";
- * import { upstashRateLimitStore } from "@sluice/vercel/upstash";
- * const rateLimit = upstashRateLimitStore(Redis.fromEnv());
+ * const rateLimit = redisRateLimitStore(commands); // commands: a shim over your client, see RedisCommands
  * createGateway({ secrets, rateLimit: "60/60s", stores: { rateLimit } });
  * ```
  */
-export function upstashRateLimitStore(
-  redis: ScriptRunner,
-  { prefix = "sluice:rl:" }: UpstashRateLimitOptions = {},
+export function redisRateLimitStore(
+  redis: ScriptCommands,
+  { prefix = "sluice:rl:" }: RedisRateLimitOptions = {},
 ): RateLimitStore {
   const sha = sha1Hex(BUCKET_SCRIPT);
   return {
@@ -49,14 +46,12 @@ export function upstashRateLimitStore(
         String(policy.ttlSeconds ?? 0),
         options?.force ? "1" : "0",
       ];
-      const reply = await redis
-        .evalsha<string[], unknown[]>(await sha, keys, args)
-        .catch((error: unknown) => {
-          if (error instanceof Error && /noscript/i.test(error.message)) {
-            return redis.eval<string[], unknown[]>(BUCKET_SCRIPT, keys, args);
-          }
-          throw error;
-        });
+      const reply = await redis.evalsha(await sha, keys, args).catch((error: unknown) => {
+        if (error instanceof Error && /noscript/i.test(error.message)) {
+          return redis.eval(BUCKET_SCRIPT, keys, args);
+        }
+        throw error;
+      });
       if (!Array.isArray(reply) || reply.length !== 3) {
         throw new Error(`unexpected bucket script reply: ${JSON.stringify(reply)}`);
       }

@@ -6,11 +6,9 @@ import {
   type UsageRow,
   type UsageStore,
 } from "@sluice/core";
-import type { UsageCommands } from "./commands.js";
+import type { TransactionCommand, UsageCommands } from "./commands.js";
 
-export type { UsageCommands };
-
-export interface UpstashUsageOptions {
+export interface RedisUsageOptions {
   /** Prepended to every key. Default "sluice:usage:". */
   prefix?: string;
   /**
@@ -21,23 +19,22 @@ export interface UpstashUsageOptions {
 }
 
 /**
- * Usage rows on Upstash Redis: one hash per key and UTC day (`<prefix>rows:<day>:<keyId>`) whose fields are
+ * Usage rows on Redis: one hash per key and UTC day (`<prefix>rows:<day>:<keyId>`) whose fields are
  * `["HH", model, counter]` as JSON (so no key or model name can break the layout), and one set per day of
  * the keys that have rows (`<prefix>keys:<day>`), for the dashboard's every-key view. An add is every
- * `HINCRBY` plus the `SADD` and expiries in one `MULTI`/`EXEC` transaction, a single REST request to
- * `/multi-exec`: concurrent adds from any number of regions all count, and a reader never sees half an add.
- * A query reads one hash per key and day, pipelined.
+ * `HINCRBY` plus the `SADD` and expiries in one `MULTI`/`EXEC` transaction (on Upstash a single REST
+ * request): concurrent adds from any number of regions all count, and a reader never sees half an add.
+ * A query reads one hash per key and day, concurrently (clients pipeline them). On a Redis Cluster give
+ * the prefix a `{tag}` so a transaction's keys share a hash slot.
  *
  * @example
  * ```ts
- * import { Redis } from "@upstash/redis";
- * import { upstashUsageStore } from "@sluice/vercel/upstash";
- * createGateway({ secrets, keys, stores: { usage: upstashUsageStore(Redis.fromEnv()) } });
+ * createGateway({ secrets, keys, stores: { usage: redisUsageStore(commands) } });
  * ```
  */
-export function upstashUsageStore(
+export function redisUsageStore(
   redis: UsageCommands,
-  { prefix = "sluice:usage:", retentionDays = 400 }: UpstashUsageOptions = {},
+  { prefix = "sluice:usage:", retentionDays = 400 }: RedisUsageOptions = {},
 ): UsageStore {
   const rowsOf = (day: string, keyId: string) => `${prefix}rows:${day}:${keyId}`;
   const keysOf = (day: string) => `${prefix}keys:${day}`;
@@ -48,16 +45,16 @@ export function upstashUsageStore(
       const entries = counterEntries(counters);
       if (entries.length === 0) return;
       const day = hour.slice(0, 10);
-      const tx = redis.multi();
-      for (const [field, n] of entries) {
-        tx.hincrby(rowsOf(day, keyId), JSON.stringify([hour.slice(11), model, field]), n);
-      }
-      tx.sadd(keysOf(day), keyId);
-      if (retentionDays > 0) {
-        tx.expire(rowsOf(day, keyId), ttl);
-        tx.expire(keysOf(day), ttl);
-      }
-      await tx.exec();
+      const rows = rowsOf(day, keyId);
+      const tx: TransactionCommand[] = entries.map(([field, n]) => [
+        "HINCRBY",
+        rows,
+        JSON.stringify([hour.slice(11), model, field]),
+        n,
+      ]);
+      tx.push(["SADD", keysOf(day), keyId]);
+      if (retentionDays > 0) tx.push(["EXPIRE", rows, ttl], ["EXPIRE", keysOf(day), ttl]);
+      await redis.multi(tx);
     },
 
     async query({ keyId, from, to }) {
@@ -66,10 +63,8 @@ export function upstashUsageStore(
         days.map(async (day) => (keyId !== undefined ? [keyId] : await redis.smembers(keysOf(day)))),
       );
       const reads = days.flatMap((day, i) => keyLists[i]!.map((k) => ({ day, keyId: String(k) })));
-      // The client pipelines these into one request.
-      const hashes = await Promise.all(
-        reads.map((r) => redis.hgetall<Record<string, unknown>>(rowsOf(r.day, r.keyId))),
-      );
+      // Clients pipeline these (one request on Upstash, one write on TCP).
+      const hashes = await Promise.all(reads.map((r) => redis.hgetall(rowsOf(r.day, r.keyId))));
       const rows = new Map<string, UsageRow>();
       reads.forEach((read, i) => {
         for (const [name, value] of Object.entries(hashes[i] ?? {})) {
@@ -79,7 +74,7 @@ export function upstashUsageStore(
           const id = JSON.stringify([read.keyId, model, hour]);
           const row = rows.get(id) ?? { keyId: read.keyId, model, hour, counters: emptyCounters() };
           rows.set(id, row);
-          // Values beyond 2^53 come back as strings (the client leaves unsafe integers unparsed).
+          // Strings over TCP; numbers from a JSON-parsing client, which leaves unsafe integers as strings.
           addEntry(row.counters, field, Number(value));
         }
       });

@@ -7,8 +7,8 @@
 import { createClientKey, emptyCounters, sha256Hex, type UsageCounters } from "@sluice/core";
 import { Redis } from "@upstash/redis";
 import { describe, expect, inject, it } from "vitest";
-import { upstashKeyStore, upstashUsageStore } from "../src/upstash/index.js";
-import { RespConnection } from "./tooling/resp.js";
+import { upstashKeyStore, upstashUsageStore } from "../src/index.js";
+import { RespConnection } from "../../redis/test/tooling/resp.js";
 
 const upstash = inject("upstash");
 const fresh = () => `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}:`;

@@ -1,4 +1,10 @@
-import { ConfigurationError } from "./configuration-error.js";
+/**
+ * A setting that cannot be honoured, found at startup. Its message names the fix and never holds a secret
+ * value, so adapters may show it to the caller as well as log it.
+ */
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -13,12 +19,15 @@ const first = (env: Env, names: readonly string[]) => names.map((name) => env[na
  * project without Upstash still proxies (and `SLUICE_RATE_LIMIT` then fails at startup, naming what to set)
  * instead of answering every call with a 503 from a client that points nowhere. Half a configuration (a URL
  * without a token, or the reverse) throws, naming the missing variable. Pass the `Redis` class of the
- * `@upstash/redis` build you use; this package never imports it.
+ * `@upstash/redis` build you use (`@upstash/redis`, `/cloudflare`, `/fastly`); this package never imports it.
+ * `env` defaults to `process.env` where there is one.
  *
  * @example
  * ```ts
  * import { Redis } from "@upstash/redis";
- * export const { GET, POST } = createHandler({ redis: () => redisFromEnv(Redis) });
+ * import { redisFromEnv, upstashRateLimitStore } from "@sluice/upstash";
+ * const redis = redisFromEnv(Redis);
+ * const rateLimit = redis && upstashRateLimitStore(redis);
  * ```
  */
 export function redisFromEnv<R>(
@@ -32,7 +41,8 @@ export function redisFromEnv<R>(
     const missing = url ? TOKEN_NAMES[0] : URL_NAMES[0];
     throw new ConfigurationError(
       `Upstash Redis is half configured: ${missing} is not set. Set both UPSTASH_REDIS_REST_URL and ` +
-        "UPSTASH_REDIS_REST_TOKEN (the Upstash integration in Vercel's Storage tab sets them), or neither.",
+        "UPSTASH_REDIS_REST_TOKEN (from the database's REST API section in the Upstash console; on Vercel the " +
+        "Upstash integration in the Storage tab sets both), or neither.",
     );
   }
   return new Redis({ url, token, enableTelemetry: false });

@@ -7,7 +7,7 @@
  * Returns { allowed (0/1), remaining, retryAfterMs } with the two numbers as strings, because Redis
  * truncates Lua numbers to integers in replies; "inf" stands for a bucket that never refills.
  *
- * Time comes from the Redis server (`TIME`), not from the caller: Vercel runs a function in many regions
+ * Time comes from the Redis server (`TIME`), not from the caller: a gateway runs in many regions or processes
  * whose clocks drift apart, and a caller whose clock runs ahead would refill buckets early (over-admit),
  * one behind would refill late. One clock, the primary's, keeps every region on the same timeline.
  * Redis 5+ replicates script effects rather than the script, so reading TIME before a write is allowed.

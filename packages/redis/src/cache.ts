@@ -1,15 +1,13 @@
 import type { CachePort } from "@sluice/core";
 import type { CacheCommands } from "./commands.js";
 
-export type { CacheCommands };
-
-export interface UpstashCacheOptions {
+export interface RedisCacheOptions {
   /** Prepended to every cache key. Default "sluice:cache:". */
   prefix?: string;
 }
 
-// Values travel as JSON strings over REST, so bytes are base64 with a marker that is never valid JSON:
-// the client's automatic deserialization would otherwise turn a value like "1234" into a number.
+// Bytes are stored as base64 behind a marker that is never valid JSON, so every client reads the same
+// layout back: a REST client that parses JSON replies (Upstash) would otherwise turn "1234" into a number.
 const MARK = "b64:";
 
 function toBase64(bytes: Uint8Array): string {
@@ -28,28 +26,28 @@ function fromBase64(text: string): Uint8Array {
 }
 
 /**
- * The response cache on Upstash Redis: `SET key value EX ttl`, so Redis expires entries itself.
+ * The response cache on Redis: `SET key value EX ttl`, so Redis expires entries itself.
  * TTLs are whole seconds (rounded up, at least 1).
  *
  * @example
  * ```ts
- * const cache = upstashCache(Redis.fromEnv());
+ * const cache = redisCache(commands); // commands: a shim over your client, see RedisCommands
  * createGateway({ secrets, cache: { ttlSeconds: 300 }, stores: { cache } });
  * ```
  */
-export function upstashCache(
+export function redisCache(
   redis: CacheCommands,
-  { prefix = "sluice:cache:" }: UpstashCacheOptions = {},
+  { prefix = "sluice:cache:" }: RedisCacheOptions = {},
 ): CachePort {
   return {
     async get(key) {
-      const value = await redis.get<unknown>(prefix + key);
+      const value = await redis.get(prefix + key);
       if (typeof value !== "string" || !value.startsWith(MARK)) return null;
       return fromBase64(value.slice(MARK.length));
     },
     async set(key, value, ttlSeconds) {
       const ex = Math.max(1, Math.ceil(ttlSeconds));
-      await redis.set(prefix + key, MARK + toBase64(value), { ex });
+      await redis.set(prefix + key, MARK + toBase64(value), ex);
     },
     async delete(key) {
       await redis.del(prefix + key);

@@ -1,32 +1,30 @@
 import type { ClientKeyRecord, KeyStore } from "@sluice/core";
 import type { KeyStoreCommands } from "./commands.js";
 
-export type { KeyStoreCommands };
-
-export interface UpstashKeyStoreOptions {
+export interface RedisKeyStoreOptions {
   /** Prepended to every key the store writes. Default "sluice:keys:". */
   prefix?: string;
   /**
-   * Read each lookup inside a one-line script (`EVAL`) instead of a plain `HGETALL`. Upstash serves plain
-   * reads from any replica (replication is asynchronous), while a script may write and so runs where writes
-   * run, on the primary: a revocation then holds from the next request in every region, at the price of a
-   * round trip to the primary region. Default false: the nearest replica answers.
+   * Read each lookup inside a one-line script (`EVAL`) instead of a plain `HGETALL`. Upstash (or a client
+   * reading from replicas) serves plain reads from any replica (replication is asynchronous), while a script
+   * may write and so runs where writes run, on the primary: a revocation then holds from the next request
+   * in every region, at the price of a round trip to the primary. Default false: the nearest replica answers.
    */
   primaryLookups?: boolean;
 }
 
 /** A managed key store: every optional `KeyStore` method is there. */
-export type UpstashKeyStore = KeyStore & Required<Pick<KeyStore, "put" | "get" | "list" | "delete">>;
+export type RedisKeyStore = KeyStore & Required<Pick<KeyStore, "put" | "get" | "list" | "delete">>;
 
-// Every field value is JSON behind a marker that is never valid JSON itself: `@upstash/redis` parses
-// values that look like JSON on the way back, so a name like "123" would otherwise come back a number.
+// Every field value is JSON behind a marker that is never valid JSON itself: a client that parses replies
+// that look like JSON (`@upstash/redis`) would otherwise turn a name like "123" into a number.
 const MARK = "json:";
 
 // Layout: `<prefix>hash:<sha256>` is a Redis hash per record (one field per record property), so a lookup
 // is one HGETALL; `<prefix>ids` is a Redis hash id → sha256 for get, list and delete by id. Writes that
 // touch both run as one Lua script, so a re-keyed or revoked record can never stay reachable by its old
-// hash, whatever runs concurrently. Scripts build record keys from ARGV[2]; Upstash (one shard per
-// database) allows that, a Redis Cluster would need the keys in one hash slot (use a `{tag}` prefix).
+// hash, whatever runs concurrently. Scripts build record keys from ARGV[2]; one Redis (or Upstash, one
+// shard per database) allows that, a Redis Cluster needs every key in one hash slot: a `{tag}` prefix.
 
 /** KEYS[1] index. ARGV: id, record-key prefix, hash, encoded id, then field/value pairs. */
 const PUT = `
@@ -106,7 +104,7 @@ function fromFlat(flat: unknown): ClientKeyRecord | null {
 }
 
 /**
- * Managed client keys on Upstash Redis, strongly consistent: a revoked, disabled or re-keyed key is refused
+ * Managed client keys on Redis, strongly consistent: a revoked, disabled or re-keyed key is refused
  * from the next request on. Only the key's SHA-256 is stored (the `ClientKeyRecord`, never the key).
  * `lookup(hash)`, the one call on the request path, is a single `HGETALL` (or one `EVAL` with
  * `primaryLookups`); put and delete are one atomic
@@ -114,27 +112,25 @@ function fromFlat(flat: unknown): ClientKeyRecord | null {
  *
  * @example
  * ```ts
- * import { Redis } from "@upstash/redis";
- * import { upstashKeyStore } from "@sluice/vercel/upstash";
- * const redis = Redis.fromEnv();
- * createGateway({ secrets, keys: upstashKeyStore(redis), stores: { rateLimit: upstashRateLimitStore(redis) } });
+ * // commands: a shim over your client, see RedisCommands
+ * createGateway({ secrets, keys: redisKeyStore(commands), stores: { rateLimit: redisRateLimitStore(commands) } });
  * ```
  */
-export function upstashKeyStore(
+export function redisKeyStore(
   redis: KeyStoreCommands,
-  { prefix = "sluice:keys:", primaryLookups = false }: UpstashKeyStoreOptions = {},
-): UpstashKeyStore {
+  { prefix = "sluice:keys:", primaryLookups = false }: RedisKeyStoreOptions = {},
+): RedisKeyStore {
   const index = `${prefix}ids`;
   const records = `${prefix}hash:`;
   const read = async (ids: string[]) => {
-    const reply = await redis.eval<string[], unknown[]>(READ, [index], [records, ...ids]);
+    const reply = await redis.eval(READ, [index], [records, ...ids]);
     if (!Array.isArray(reply)) throw new Error(`key store: unexpected script reply ${JSON.stringify(reply)}`);
     return reply.map(fromFlat).filter((r): r is ClientKeyRecord => r !== null);
   };
   return {
     async lookup(hash) {
-      if (primaryLookups) return fromFlat(await redis.eval<[], unknown>(LOOKUP, [records + hash], []));
-      return fromObject(await redis.hgetall<Record<string, unknown>>(records + hash));
+      if (primaryLookups) return fromFlat(await redis.eval(LOOKUP, [records + hash], []));
+      return fromObject(await redis.hgetall(records + hash));
     },
     async put(record) {
       const id = MARK + JSON.stringify(record.id);

@@ -3,14 +3,21 @@
  * (fractional, zero, negative and forced costs). With refill 0 time plays no part, so results must be equal.
  */
 import { type BucketState, takeFromBucket } from "@sluice/core";
-import { Redis } from "@upstash/redis";
-import { expect, inject, it } from "vitest";
-import { upstashRateLimitStore } from "../src/upstash/index.js";
+import { afterAll, expect, it } from "vitest";
+import { redisRateLimitStore } from "../src/index.js";
+import { startRedisServer } from "./tooling/redis-server.js";
+import { RespConnection } from "./tooling/resp.js";
+import { respCommands } from "./tooling/resp-commands.js";
 
-const { url, token } = inject("upstash");
+const server = await startRedisServer();
+const connection = await RespConnection.open(server.port);
+afterAll(async () => {
+  connection.close();
+  await server.stop();
+});
 
 it("matches takeFromBucket on 300 random takes", async () => {
-  const store = upstashRateLimitStore(new Redis({ url, token, enableTelemetry: false }));
+  const store = redisRateLimitStore(respCommands(connection));
   const policy = { capacity: 7.5, refillPerSecond: 0, ttlSeconds: 60 };
   const key = `mirror:${Date.now()}`;
   let seed = 42;
