@@ -11,8 +11,8 @@ const gateway = createGateway({
       ({ ANTHROPIC_API_KEY: process.env.PROVIDER_KEY, SLUICE_KEYS: process.env.CLIENT_KEY })[name],
   },
   providers: { anthropic: { baseUrl: process.env.UPSTREAM_ANTHROPIC } },
-  stores: { rateLimit: memoryRateLimitStore(), ...(mode === "full" ? { cache: memoryCache() } : {}) },
-  rateLimit: "1000000000/60s",
+  stores: { counters: memoryRateLimitStore(), ...(mode === "full" ? { cache: memoryCache() } : {}) },
+  limits: { rate: "1000000000/60s" },
   metrics: { record: () => void points++ },
   ...(mode === "full" ? { cache: { ttlSeconds: 60 } } : {}),
 });

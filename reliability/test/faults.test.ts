@@ -18,8 +18,10 @@ const results: CaseResult[] = [];
 
 beforeAll(async () => {
   stack = await startStack({
-    timeouts: { headersMs: HEADERS_MS, streamIdleMs: STREAM_IDLE_MS },
-    retry: { maxRetries: 1, baseDelayMs: 10 },
+    upstream: {
+      timeouts: { headersMs: HEADERS_MS, streamIdleMs: STREAM_IDLE_MS },
+      retry: { maxRetries: 1, baseDelayMs: 10 },
+    },
   });
 });
 
@@ -95,8 +97,8 @@ afterAll(() => {
     title: "Faults: every fake-upstream fault against every route",
     markdown: [
       `${FAULT_MODES.length} fault modes × ${ROUTES.length} route variants = **${total} cases: ${passed} survived, ${defective} hit a known core defect (below), ${total - passed - defective} failed otherwise**.`,
-      `Gateway: \`createGateway\` from @sluice/core over @hono/node-server on 127.0.0.1, \`timeouts: { headersMs: ${HEADERS_MS}, streamIdleMs: ${STREAM_IDLE_MS} }\`,`,
-      `\`retry: { maxRetries: 1, baseDelayMs: 10 }\`, memory metrics sink. Each case has a ${CASE_DEADLINE_MS} ms deadline (a hang fails it).`,
+      `Gateway: \`createGateway\` from @sluice/core over @hono/node-server on 127.0.0.1, \`upstream.timeouts: { headersMs: ${HEADERS_MS}, streamIdleMs: ${STREAM_IDLE_MS} }\`,`,
+      `\`upstream.retry: { maxRetries: 1, baseDelayMs: 10 }\`, memory metrics sink. Each case has a ${CASE_DEADLINE_MS} ms deadline (a hang fails it).`,
       "A case survives when the client got JSON in the provider's error shape, a JSON success, or an SSE stream whose last",
       "event is the provider's normal end or a clean error event; when the one metric point for the call has the response's",
       "status and names the failure as the `x-sluice-failure` header (and as an OpenAI-shaped error event's `code`) does;",

@@ -20,7 +20,7 @@ let held = 0;
 const stats: Record<string, { runs: number; statuses: Map<string, number>; note: string }> = {};
 
 beforeAll(async () => {
-  stack = await startStack({ maxBodyBytes: MAX_BODY, retry: { maxRetries: 0 } });
+  stack = await startStack({ limits: { maxBodyBytes: MAX_BODY }, upstream: { retry: { maxRetries: 0 } } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -38,7 +38,7 @@ afterAll(async () => {
     title: "Bad input: property-based fuzzing",
     markdown: [
       `fast-check, seed **${SEED}** (rerun one with \`SLUICE_FUZZ_SEED=<n>\`), against \`createGateway\` over @hono/node-server`,
-      `with \`maxBodyBytes: ${MAX_BODY}\`. Every answer must be a 2xx/4xx (never a 5xx), every 4xx JSON in the provider's`,
+      `with \`limits.maxBodyBytes: ${MAX_BODY}\`. Every answer must be a 2xx/4xx (never a 5xx), every 4xx JSON in the provider's`,
       "error shape (OpenAI's for unknown prefixes), no provider key (FAKE_KEYS) or client key anywhere in the status line,",
       "headers or body, and `/healthz` must answer 200 after every property. What the upstream received is judged too:",
       "its own host, a path the provider's allow-list names (no `%2F`/`%5C`-encoded separator), the operator's key as the",

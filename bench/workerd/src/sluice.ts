@@ -13,9 +13,9 @@ const cache = memoryCache();
 export default createWorker({
   gateway: (env: Record<string, unknown>) => ({
     // BENCH_HOLD=0 / BENCH_METRICS=off switch single features off, to attribute the cost.
-    ...(env.BENCH_HOLD !== undefined ? { holdPreambleMs: Number(env.BENCH_HOLD) } : {}),
+    ...(env.BENCH_HOLD !== undefined ? { upstream: { holdPreambleMs: Number(env.BENCH_HOLD) } } : {}),
     // BENCH_LEASE=N: the opt-in rate-limit token leasing (N tokens per Durable Object round trip).
-    ...(env.BENCH_LEASE ? { rateLimitLease: { size: Number(env.BENCH_LEASE) } } : {}),
+    ...(env.BENCH_LEASE ? { limits: { lease: { size: Number(env.BENCH_LEASE) } } } : {}),
     ...(env.BENCH_METRICS === "off" ? {} : { metrics: analyticsEngineMetrics(noopDataset as never, {}) }),
     ...(env.BENCH_MODE === "full"
       ? { cache: { ttlSeconds: 60 }, stores: { cache }, cors: { origins: "*" as const } }

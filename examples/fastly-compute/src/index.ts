@@ -12,7 +12,7 @@ const handle = createHandler({
   secretStore: "sluice_secrets",
   configStore: "sluice_config",
   // Defaults the Config Store can override without a redeploy:
-  rateLimit: "60/60s", // Edge Rate Limiting: approximate, per POP (see the README)
+  limits: { rate: "60/60s" }, // Edge Rate Limiting: approximate, per POP (see the README)
   cache: { ttlSeconds: 300 }, // Core Cache, per POP, for identical non-streamed calls
   logEndpoint: "sluice_metrics",
 });

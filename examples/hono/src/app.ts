@@ -56,11 +56,11 @@ export function createApp({ secrets, baseUrls = {}, managedKeys, otel }: AppOpti
     secrets,
     basePath: "/llm",
     providers: Object.fromEntries(Object.entries(baseUrls).map(([name, baseUrl]) => [name, { baseUrl }])),
-    stores: { rateLimit: memoryRateLimitStore(), cache: memoryCache(), usage: admin?.usage },
-    rateLimit: "60/60s",
+    stores: { counters: memoryRateLimitStore(), cache: memoryCache(), usage: admin?.usage },
+    limits: { rate: "60/60s" },
     cache: { ttlSeconds: 300 },
     metrics: sinks,
-    ...(admin ? { keys: admin.keys, admin: admin.admin } : {}),
+    ...(admin ? { clients: { keys: admin.keys }, admin: admin.admin } : {}),
     middleware: [teamModelPolicy({ interns: ["claude-haiku-4-5", "gpt-4.1-mini"] })],
   });
 

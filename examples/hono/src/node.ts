@@ -6,7 +6,7 @@ import { Hono } from "hono";
 
 // The adapters' env contract: *_API_KEY, SLUICE_KEYS, *_BASE_URL, SLUICE_RATE_LIMIT, SLUICE_CACHE_TTL.
 // In-memory stores suit one process; several processes need a shared store (e.g. @sluice/upstash).
-const stores = { rateLimit: memoryRateLimitStore(), cache: memoryCache() };
+const stores = { counters: memoryRateLimitStore(), cache: memoryCache() };
 const gateway = createGateway({ ...gatewayOptionsFromEnv(process.env, { stores }), basePath: "/llm" });
 
 const app = new Hono();

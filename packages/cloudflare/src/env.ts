@@ -34,7 +34,7 @@ export function gatewayOptionsFromEnv<E extends object>(
 
   const extra = typeof options.gateway === "function" ? options.gateway(env) : (options.gateway ?? {});
   const { rateLimitKind, rateLimitStore, rate, cache, metrics, objects, keys, resources, usage } =
-    storesFromEnv(source, names, options, secrets, extra.staticKeyGrants);
+    storesFromEnv(source, names, options, secrets, extra.clients?.staticKeyGrants);
   const providers = providersFromEnv(source, extra.providers);
   const pipeline = middlewareFromEnv(source, names, options, objects);
   const ai =
@@ -44,18 +44,19 @@ export function gatewayOptionsFromEnv<E extends object>(
 
   const gatewayOptions: GatewayOptions = {
     secrets: ai ? withOpenAiPlaceholder(secrets) : secrets,
-    ...(rate ? { rateLimit: rate } : {}),
     ...(cache ? { cache: { ttlSeconds: 300, ...(options.cache || {}) } } : {}),
     ...(metrics ? { metrics } : {}),
-    ...(keys ? { keys } : {}),
     // Wrong admin keys are throttled per caller: on Workers, cf-connecting-ip is set by Cloudflare itself.
     ...(keys || usage ? { admin: { clientAddress: cloudflareClientAddress } } : {}),
     ...extra,
-    providers, // after `extra`: env base URLs merged with `extra.providers`, not replaced by it
-    ...(ai ? { fetch: workersAiFetch(ai, extra.fetch) } : {}),
+    // After `extra`, group by group: what the env turned on stays unless `extra` sets that very field.
+    clients: { ...(keys ? { keys } : {}), ...extra.clients },
+    limits: { ...(rate ? { rate } : {}), ...extra.limits },
+    upstream: { ...extra.upstream, ...(ai ? { fetch: workersAiFetch(ai, extra.upstream?.fetch) } : {}) },
+    providers, // env base URLs merged with `extra.providers`, not replaced by it
     middleware: [...pipeline.middleware, ...(extra.middleware ?? [])],
     stores: {
-      rateLimit: rateLimitStore,
+      counters: rateLimitStore,
       cache,
       objects,
       ...(usage ? { usage } : {}),
@@ -72,11 +73,12 @@ export function gatewayOptionsFromEnv<E extends object>(
       throw new ConfigurationError(
         "uploads needs pre-signing: set the R2_ACCOUNT_ID and R2_BUCKET_NAME vars and the R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY secrets (an R2 API token).",
       );
-    if (gatewayOptions.keys === false)
-      throw new ConfigurationError("uploads authenticates client keys, but `keys` is false.");
+    const clientKeys = gatewayOptions.clients?.keys;
+    if (clientKeys === false)
+      throw new ConfigurationError("uploads authenticates client keys, but `clients.keys` is false.");
     uploads = uploadsHandler({
       objects: store,
-      keys: gatewayOptions.keys ?? staticKeys(gatewayOptions.secrets),
+      keys: clientKeys ?? staticKeys(gatewayOptions.secrets),
       basePath: gatewayOptions.basePath,
       options: uploadOptions,
     });
@@ -96,7 +98,7 @@ export function gatewayOptionsFromEnv<E extends object>(
       requestLog: pipeline.requestLog,
       sessions: pipeline.sessions,
       workersAi: !!ai,
-      managedKeys: !!keys && gatewayOptions.keys === keys,
+      managedKeys: !!keys && gatewayOptions.clients?.keys === keys,
       usage: !!usage && gatewayOptions.stores?.usage === usage,
     },
   };

@@ -29,7 +29,7 @@ describe("gatewayOptionsFromEnv", () => {
       managedKeys: true,
       usage: true,
     });
-    expect(options.rateLimit).toBe("3/600s");
+    expect(options.limits?.rate).toBe("3/600s");
     expect(options.providers?.anthropic?.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     expect(options.cache).toEqual({ ttlSeconds: 300 });
   });
@@ -71,7 +71,7 @@ describe("gatewayOptionsFromEnv", () => {
       managedKeys: false,
       usage: false,
     });
-    expect(options.rateLimit).toBeUndefined();
+    expect(options.limits?.rate).toBeUndefined();
     expect(options.cache).toBeUndefined();
   });
 
@@ -97,10 +97,11 @@ describe("gatewayOptionsFromEnv", () => {
 
   test("managed keys: on with KEYS, off with `false`, and they need the rate-limiter Durable Object", () => {
     const on = gatewayOptionsFromEnv(env);
-    expect(on.options.keys && typeof on.options.keys.put).toBe("function");
+    const onKeys = on.options.clients?.keys;
+    expect(onKeys && typeof onKeys.put).toBe("function");
     expect(on.options.stores?.usage).toBeDefined();
     const off = gatewayOptionsFromEnv(env, { keys: false, usage: false });
-    expect(off.options.keys).toBeUndefined();
+    expect(off.options.clients?.keys).toBeUndefined();
     expect(off.options.stores?.usage).toBeUndefined();
     expect(off.features).toMatchObject({ managedKeys: false, usage: false });
     // The rate-limiting binding counts calls, not tokens: budgets there would be silently wrong.
@@ -110,16 +111,16 @@ describe("gatewayOptionsFromEnv", () => {
     expect(() => gatewayOptionsFromEnv({ ...env, KEYS: env.CACHE })).toThrow(
       /env\.KEYS is set but is not a Durable Object namespace/,
     );
-    // `gateway.keys` still wins over what is read from env.
-    const mine = gatewayOptionsFromEnv(env, { gateway: { keys: false } });
-    expect(mine.options.keys).toBe(false);
+    // `gateway.clients.keys` still wins over what is read from env.
+    const mine = gatewayOptionsFromEnv(env, { gateway: { clients: { keys: false } } });
+    expect(mine.options.clients?.keys).toBe(false);
     expect(mine.features.managedKeys).toBe(false);
   });
 
   test("staticKeys: false stops accepting the SLUICE_KEYS secret's keys", async () => {
     const hash = await sha256Hex("sk-sluice-test-gw");
-    const both = gatewayOptionsFromEnv(env).options.keys;
-    const managedOnly = gatewayOptionsFromEnv(env, { keys: { staticKeys: false } }).options.keys;
+    const both = gatewayOptionsFromEnv(env).options.clients?.keys;
+    const managedOnly = gatewayOptionsFromEnv(env, { keys: { staticKeys: false } }).options.clients?.keys;
     expect(both && (await both.lookup(hash))).toMatchObject({ hash });
     expect(managedOnly && (await managedOnly.lookup(hash))).toBeNull();
   });

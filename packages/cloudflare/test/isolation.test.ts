@@ -139,7 +139,7 @@ describe("resources belong to the key that created them (SluiceKeys Durable Obje
 });
 
 describe("bring-your-own-key and the KV response cache", () => {
-  const { call, clientKey } = gateway({ cache: { shared: true }, gateway: { byok: true } });
+  const { call, clientKey } = gateway({ cache: { shared: true }, gateway: { clients: { byok: true } } });
   const chat = (marker: string) => ({ model: "gpt-4.1-mini", messages: [{ role: "user", content: marker }] });
 
   test("an invented provider-shaped key never reads the shared cache; a Sluice-format key is never forwarded", async () => {

@@ -34,7 +34,7 @@ function setup(overrides: Record<string, unknown> = {}) {
   const ai = new AiStandIn();
   const points: MetricPoint[] = [];
   const g = gateway(
-    { gateway: { metrics: { record: (p) => void points.push(p) }, retry: { maxRetries: 0 } } },
+    { gateway: { metrics: { record: (p) => void points.push(p) }, upstream: { retry: { maxRetries: 0 } } } },
     { AI: ai, ...overrides },
   );
   const through = async (url: string | URL | Request, init?: RequestInit) => {

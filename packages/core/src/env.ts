@@ -36,14 +36,14 @@ export function envSecrets(env: EnvRecord): SecretsPort {
  *
  * @example
  * const gateway = createGateway({
- *   ...gatewayOptionsFromEnv(process.env, { stores: { rateLimit: memoryRateLimitStore(), cache: memoryCache() } }),
+ *   ...gatewayOptionsFromEnv(process.env, { stores: { counters: memoryRateLimitStore(), cache: memoryCache() } }),
  *   basePath: "/llm",
  * });
  */
 export function gatewayOptionsFromEnv(
   env: EnvRecord,
   { stores = {} }: Pick<GatewayOptions, "stores"> = {},
-): Pick<GatewayOptions, "secrets" | "providers" | "stores" | "rateLimit" | "cache"> {
+): Pick<GatewayOptions, "secrets" | "providers" | "stores" | "limits" | "cache"> {
   const providers: NonNullable<GatewayOptions["providers"]> = {};
   for (const [provider, name] of Object.entries(BASE_URL_ENV) as [ProviderName, string][]) {
     const baseUrl = env[name]?.trim();
@@ -60,12 +60,12 @@ export function gatewayOptionsFromEnv(
   const rate = env[SETTINGS_ENV.rateLimit]?.trim();
   if (rate) {
     parseRate(rate); // throws naming the expected format
-    if (!stores.rateLimit) {
+    if (!stores.counters) {
       throw new TypeError(
-        `SLUICE_RATE_LIMIT is "${rate}" but no rate-limit store was passed: gatewayOptionsFromEnv(env, { stores: { rateLimit: memoryRateLimitStore() } }) for one process (from "@sluice/core/memory"), a shared store for several, or unset SLUICE_RATE_LIMIT.`,
+        `SLUICE_RATE_LIMIT is "${rate}" but no counters store was passed: gatewayOptionsFromEnv(env, { stores: { counters: memoryRateLimitStore() } }) for one process (from "@sluice/core/memory"), a shared store for several, or unset SLUICE_RATE_LIMIT.`,
       );
     }
-    options.rateLimit = rate;
+    options.limits = { rate };
   }
 
   const ttl = env[SETTINGS_ENV.cacheTtl]?.trim();

@@ -10,7 +10,6 @@ import { cors } from "./middleware/cors.js";
 import { healthz } from "./middleware/healthz.js";
 import { staticKeys } from "./middleware/keys.js";
 import { metrics } from "./middleware/metrics.js";
-import { modelRouting } from "./middleware/model-routing.js";
 import { promptCacheTelemetry } from "./middleware/prompt-cache.js";
 import { DEFAULT_PRICING } from "./middleware/pricing.js";
 import { rateLimit } from "./middleware/rate-limit.js";
@@ -38,21 +37,14 @@ export interface Gateway {
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const resolved = resolveOptions(options);
-  const keys =
-    options.keys === undefined
-      ? staticKeys(resolved.secrets, "SLUICE_KEYS", options.staticKeyGrants)
-      : options.keys;
-  const rule =
-    typeof options.rateLimit === "string" ? parseRate(options.rateLimit) : options.rateLimit || undefined;
   const { stores } = resolved;
-  if (rule && !stores.rateLimit)
-    throw new TypeError("`rateLimit` needs `stores.rateLimit`: pass your adapter's rate-limit store.");
-  if (options.cache && !stores.cache)
-    throw new TypeError("`cache` needs `stores.cache`: pass your adapter's cache store.");
-  if (options.staticKeyGrants?.length && !stores.resources)
-    throw new TypeError(
-      "`staticKeyGrants` needs `stores.resources` (who owns each file or batch): pass your adapter's resource store, or memoryResourceStore() on a single process.",
-    );
+  const clients = options.clients ?? {};
+  const limits = options.limits ?? {};
+  const keys =
+    clients.keys === undefined
+      ? staticKeys(resolved.secrets, "SLUICE_KEYS", clients.staticKeyGrants)
+      : clients.keys;
+  const rule = typeof limits.rate === "string" ? parseRate(limits.rate) : limits.rate || undefined;
 
   const pricing = { ...DEFAULT_PRICING, ...options.pricing };
   const manageable = keys ? !!keys.put : false;
@@ -63,7 +55,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           secrets: resolved.secrets,
           keys,
           usage: stores.usage,
-          rateLimit: stores.rateLimit,
+          counters: stores.counters,
           secretName: typeof options.admin === "object" ? options.admin.secretName : undefined,
           clientAddress: typeof options.admin === "object" ? options.admin.clientAddress : undefined,
           mcp: typeof options.admin === "object" ? options.admin.mcp : undefined,
@@ -77,14 +69,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (stores.usage) chain.push(usageCounter(stores.usage, pricing));
   chain.push(recover);
   chain.push(auth({ keys, byok: resolved.byok }), readBody(resolved.maxBodyBytes));
-  chain.push(resourcePolicy({ store: stores.resources, budgets: stores.rateLimit }));
-  if (stores.rateLimit) {
-    const store = options.rateLimitLease
-      ? leasedRateLimitStore(stores.rateLimit, options.rateLimitLease)
-      : stores.rateLimit;
+  chain.push(resourcePolicy({ store: stores.resources, budgets: stores.counters }));
+  if (stores.counters) {
+    const store = limits.lease ? leasedRateLimitStore(stores.counters, limits.lease) : stores.counters;
     chain.push(rateLimit({ store, limit: rule, failOpen: resolved.failOpen }));
   }
-  if (options.models) chain.push(modelRouting(options.models));
   chain.push(...(options.middleware ?? []));
   if (options.cache && stores.cache) {
     chain.push(
@@ -96,12 +85,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     );
   }
   // After the response cache, so a hit spends no budget and the reservation is as close to the upstream as it gets.
-  chain.push(
-    budgets(stores.rateLimit, {
-      ...options.budgets,
-      failOpen: options.budgets?.failOpen ?? resolved.failOpen,
-    }),
-  );
+  chain.push(budgets(stores.counters, { ...limits.budgets, failOpen: resolved.failOpen }));
   // Innermost, so every middleware above reads the completion it checks.
   chain.push(promptCacheTelemetry());
   const run = compose(chain, forwardUpstream);

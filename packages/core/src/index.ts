@@ -1,6 +1,15 @@
 /** @module Sluice core: a runtime-agnostic LLM gateway built on web standards, reaching state through ports. */
 export { createGateway, type Gateway } from "./gateway.js";
-export type { GatewayOptions, ProviderOptions, RetryOptions, UpstreamFetch } from "./options.js";
+export type {
+  ClientOptions,
+  GatewayOptions,
+  GatewayStores,
+  LimitOptions,
+  ProviderOptions,
+  RetryOptions,
+  UpstreamFetch,
+  UpstreamOptions,
+} from "./options.js";
 export { GatewayContext, type ExecutionContextLike } from "./context.js";
 export { compose, type Handler, type Middleware, type Next } from "./compose.js";
 export { FAILURES, FAILURE_HEADER, GatewayError, type FailureName } from "./failures.js";
@@ -58,7 +67,7 @@ export type { AdminOptions } from "./admin/index.js";
 export type { AdminHost, AdminMcpHandler } from "./admin/mcp.js";
 export { SseReader } from "./stream/sse-reader.js";
 export { metricPoint } from "./middleware/metrics.js";
-export { leasedRateLimitStore, type LeaseOptions } from "./middleware/rate-limit-lease.js";
+export type { LeaseOptions } from "./middleware/rate-limit-lease.js";
 export { otlpSink, type OtlpSinkOptions, type OtlpSignal } from "./metrics/otlp.js";
 export { otlpOptionsFromEnv, parseOtelList } from "./metrics/otlp-env.js";
 export { BASE_URL_ENV, SETTINGS_ENV, envSecrets, gatewayOptionsFromEnv, type EnvRecord } from "./env.js";

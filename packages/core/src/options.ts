@@ -11,7 +11,6 @@ import type { AdminOptions } from "./admin/index.js";
 import type { PricingTable } from "./middleware/pricing.js";
 import type { BudgetOptions } from "./spend/budget.js";
 import type { SecretsPort } from "./ports/secrets.js";
-import type { ModelRoutingOptions } from "./middleware/model-routing.js";
 import type { LeaseOptions } from "./middleware/rate-limit-lease.js";
 import type { Endpoint, ProviderName } from "./providers/types.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./upstream/breaker.js";
@@ -45,10 +44,27 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
-export interface GatewayOptions {
-  /** Provider keys (`ANTHROPIC_API_KEY`, …) and client keys (`SLUICE_KEYS`). */
-  secrets: SecretsPort;
-  providers?: Partial<Record<ProviderName, ProviderOptions>>;
+/**
+ * The state ports, each named for what it keeps. Features that need one say so at startup when it is missing.
+ */
+export interface GatewayStores {
+  /**
+   * Atomic counters with expiry: rate limits, token budgets, the circuit breaker and the admin throttle all
+   * keep their buckets here (your adapter's rate-limit store: a Durable Object, Deno KV, Redis…).
+   */
+  counters?: RateLimitStore;
+  /** Entries for the response cache (`cache`). */
+  cache?: CachePort;
+  /** Object bodies (uploads, hydrated references, request logs). */
+  objects?: ObjectStore;
+  /** Per-key, per-hour usage counters for `GET /_sluice/usage` and the dashboard. */
+  usage?: UsageStore;
+  /** Who owns the Files, Batches and stored Responses created through Sluice; needed to grant them. */
+  resources?: ResourceStore;
+}
+
+/** Who may call: client keys, bring-your-own-key, and what the static keys may reach. */
+export interface ClientOptions {
   /**
    * Client keys. Default: the comma-separated keys in the `SLUICE_KEYS` secret. A `KeyStore` for managed keys,
    * or `false` to run without client keys (only when something in front of Sluice authenticates callers).
@@ -56,60 +72,36 @@ export interface GatewayOptions {
   keys?: KeyStore | false;
   /** Accept a client's own provider key (checked for shape, never stored) when it is not a Sluice key. */
   byok?: boolean;
-  /** Default per-key rate limit, e.g. "60/60s"; needs `stores.rateLimit`. Default: none. */
-  rateLimit?: string | { limit: number; windowSeconds: number } | false;
-  /**
-   * The state ports. `rateLimit` also keeps token budgets and the circuit breaker; `usage` keeps per-key,
-   * per-day counters for `GET /_sluice/usage`.
-   */
-  /**
-   * Opt-in token leasing for the rate limiter: each isolate takes `size` tokens at once and admits from them
-   * locally, skipping most store round trips. Never over-admits; may briefly under-admit across isolates.
-   */
-  rateLimitLease?: LeaseOptions | false;
-  stores?: {
-    rateLimit?: RateLimitStore;
-    cache?: CachePort;
-    objects?: ObjectStore;
-    usage?: UsageStore;
-    /** Who owns the Files, Batches and stored Responses created through Sluice; needed to grant them. */
-    resources?: ResourceStore;
-  };
   /**
    * Pass-through resource endpoints the `SLUICE_KEYS` keys (which have no record to carry `grants`) may use.
    * Default none: Files, Message Batches and stored Responses answer 403. Needs `stores.resources`.
    */
   staticKeyGrants?: ResourceGrant[];
+}
+
+/** How much a key may do: its request rate, its token budget and the largest body. */
+export interface LimitOptions {
+  /** Default per-key rate limit, e.g. "60/60s"; needs `stores.counters`. Default: none. */
+  rate?: string | { limit: number; windowSeconds: number } | false;
   /**
-   * The admin API under `/_sluice/keys` and `/_sluice/usage`, locked by the `SLUICE_ADMIN_KEY` secret.
-   * Default: on when `keys` can be managed (has `put`) or `stores.usage` is set; `false` turns it off.
+   * Opt-in token leasing for the rate limit: each isolate takes `size` tokens at once and admits from them
+   * locally, skipping most store round trips. Never over-admits; may briefly under-admit across isolates.
    */
-  admin?: boolean | AdminOptions;
-  /** How token budgets (a key record's `budget`) are enforced; budgets live in `stores.rateLimit`. */
-  budgets?: BudgetOptions;
-  /** Per-million-token prices merged over `DEFAULT_PRICING`, for `costUsd` and the usage counters. */
-  pricing?: PricingTable;
-  /** One data point per call is written to each sink after the response ends. */
-  metrics?: MetricsSink | MetricsSink[];
-  /** Exact-match response cache for non-streamed calls; needs `stores.cache`. Default: off. */
-  cache?: { ttlSeconds?: number; shared?: boolean } | false;
-  cors?: CorsOptions | false;
-  retry?: RetryOptions;
-  timeouts?: {
-    /** Time allowed for upstream response headers. Default 10 min (long non-streamed answers are slow). */
-    headersMs?: number;
-    /** An SSE stream silent this long is ended with an error event. Default 30 s. */
-    streamIdleMs?: number;
-  };
-  /** Largest request body accepted. Default 32 MiB. */
-  maxBodyBytes?: number;
+  lease?: LeaseOptions | false;
+  /** How token budgets (a key record's `budget`) are enforced; they are kept in `stores.counters`. */
+  budgets?: Omit<BudgetOptions, "failOpen">;
   /**
-   * When the rate-limit store cannot be reached (rate limits, budgets): refuse with 503 (default) or let the
+   * When `stores.counters` cannot be reached (rate limits, budgets): refuse with 503 (default) or let the
    * call through (budget calls then carry `x-sluice-budget: unchecked`).
    */
   failOpen?: boolean;
-  /** Your own middleware, run after auth and rate limiting, before the cache and the upstream call. */
-  middleware?: Middleware[];
+  /** Largest request body accepted. Default 32 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** How the upstream is called: retries, fallbacks, deadlines and the breaker. */
+export interface UpstreamOptions {
+  retry?: RetryOptions;
   /**
    * Targets tried in order when the first answers 429/529/5xx, times out, or is overloaded before its first
    * token. Keyed by the model asked for, by route ("anthropic.messages"), or "*".
@@ -117,7 +109,13 @@ export interface GatewayOptions {
   fallbacks?: Record<string, FallbackTarget[]>;
   /** Allow fallbacks to another provider, translating Anthropic ⇄ OpenAI chat (re-serializes the body). */
   translate?: boolean;
-  /** Per-target circuit breaker kept in `stores.rateLimit`. Default: off. */
+  timeouts?: {
+    /** Time allowed for upstream response headers. Default 10 min (long non-streamed answers are slow). */
+    headersMs?: number;
+    /** An SSE stream silent this long is ended with an error event. Default 30 s. */
+    streamIdleMs?: number;
+  };
+  /** Per-target circuit breaker kept in `stores.counters`. Default: off. */
   circuitBreaker?: CircuitBreakerOptions | false;
   /** How long an Anthropic stream's preamble may be held waiting for its first content event. Default 2000; 0: off. */
   holdPreambleMs?: number;
@@ -126,18 +124,45 @@ export interface GatewayOptions {
    * request spliced into the same client stream. `true` allows one resumption per call.
    */
   streamResumption?: boolean | { maxResumes?: number };
-  /** Model aliases, task routing and the retirement map. */
-  models?: ModelRoutingOptions;
+  /** How upstream requests are made. Default: the global `fetch`. */
+  fetch?: UpstreamFetch;
+}
+
+export interface GatewayOptions {
+  /** Provider keys (`ANTHROPIC_API_KEY`, …) and client keys (`SLUICE_KEYS`). */
+  secrets: SecretsPort;
+  /** The state ports; see `GatewayStores`. */
+  stores?: GatewayStores;
+  providers?: Partial<Record<ProviderName, ProviderOptions>>;
+  clients?: ClientOptions;
+  limits?: LimitOptions;
+  upstream?: UpstreamOptions;
+  /** Exact-match response cache for non-streamed calls; needs `stores.cache`. Default: off. */
+  cache?: { ttlSeconds?: number; shared?: boolean } | false;
+  /** One data point per call is written to each sink after the response ends. */
+  metrics?: MetricsSink | MetricsSink[];
+  /** Per-million-token prices merged over `DEFAULT_PRICING`, for `costUsd` and the usage counters. */
+  pricing?: PricingTable;
+  /**
+   * The admin API under `/_sluice/keys` and `/_sluice/usage`, locked by the `SLUICE_ADMIN_KEY` secret.
+   * Default: on when `clients.keys` can be managed (has `put`) or `stores.usage` is set; `false` turns it off.
+   */
+  admin?: boolean | AdminOptions;
+  cors?: CorsOptions | false;
+  /**
+   * Your own middleware, run after auth and rate limiting, before the cache and the upstream call; model
+   * aliases and task routing are one: `middleware: [modelRouting({ aliases: { fast: "…" } })]`.
+   */
+  middleware?: Middleware[];
   /** Path prefix Sluice is mounted under, e.g. "/llm". Default "". */
   basePath?: string;
-  fetch?: UpstreamFetch;
 }
 
 export interface ResolvedOptions {
   secrets: SecretsPort;
   providers: Partial<Record<ProviderName, ProviderOptions>>;
   byok: boolean;
-  stores: NonNullable<GatewayOptions["stores"]>;
+  stores: GatewayStores;
   metrics: MetricsSink[];
   retry: Required<RetryOptions>;
   headersTimeoutMs: number;
@@ -159,6 +184,9 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
       "createGateway needs `secrets`: pass your platform's adapter, or memorySecrets({...}) for tests.",
     );
   }
+  const stores = options.stores ?? {};
+  assertStores(options, stores);
+  const upstream = options.upstream ?? {};
   const metrics = options.metrics
     ? Array.isArray(options.metrics)
       ? options.metrics
@@ -167,33 +195,67 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   return {
     secrets: options.secrets,
     providers: options.providers ?? {},
-    byok: options.byok ?? false,
-    stores: options.stores ?? {},
+    byok: options.clients?.byok ?? false,
+    stores,
     metrics,
     retry: {
-      maxRetries: options.retry?.maxRetries ?? 2,
-      baseDelayMs: options.retry?.baseDelayMs ?? 500,
-      maxDelayMs: options.retry?.maxDelayMs ?? 8_000,
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 20_000,
+      maxRetries: upstream.retry?.maxRetries ?? 2,
+      baseDelayMs: upstream.retry?.baseDelayMs ?? 500,
+      maxDelayMs: upstream.retry?.maxDelayMs ?? 8_000,
+      maxRetryAfterMs: upstream.retry?.maxRetryAfterMs ?? 20_000,
     },
-    headersTimeoutMs: options.timeouts?.headersMs ?? 600_000,
-    streamIdleMs: options.timeouts?.streamIdleMs ?? 30_000,
-    maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
-    failOpen: options.failOpen ?? false,
+    headersTimeoutMs: upstream.timeouts?.headersMs ?? 600_000,
+    streamIdleMs: upstream.timeouts?.streamIdleMs ?? 30_000,
+    maxBodyBytes: options.limits?.maxBodyBytes ?? 32 * 1024 * 1024,
+    failOpen: options.limits?.failOpen ?? false,
     basePath: (options.basePath ?? "").replace(/\/$/, ""),
-    fetch: options.fetch ?? ((url, init) => fetch(url, init)),
-    fallbacks: options.fallbacks ?? {},
-    translate: options.translate ?? false,
+    fetch: upstream.fetch ?? ((url, init) => fetch(url, init)),
+    fallbacks: upstream.fallbacks ?? {},
+    translate: upstream.translate ?? false,
     breaker:
-      options.circuitBreaker && options.stores?.rateLimit
-        ? new CircuitBreaker(options.stores.rateLimit, options.circuitBreaker)
+      upstream.circuitBreaker && stores.counters
+        ? new CircuitBreaker(stores.counters, upstream.circuitBreaker)
         : undefined,
-    holdPreambleMs: options.holdPreambleMs ?? 2000,
+    holdPreambleMs: upstream.holdPreambleMs ?? 2000,
     maxResumes:
-      options.streamResumption === true
+      upstream.streamResumption === true
         ? 1
-        : options.streamResumption
-          ? (options.streamResumption.maxResumes ?? 1)
+        : upstream.streamResumption
+          ? (upstream.streamResumption.maxResumes ?? 1)
           : 0,
   };
 }
+
+/**
+ * The one place a feature meets its store: a feature turned on without the store it keeps its state in is a
+ * startup error naming the option and the fix, never a feature silently off.
+ */
+function assertStores(options: GatewayOptions, stores: GatewayStores): void {
+  const needs: [on: unknown, store: keyof GatewayStores, feature: string, what: string][] = [
+    [options.limits?.rate, "counters", "`limits.rate`", "keeps its buckets"],
+    [options.limits?.lease, "counters", "`limits.lease`", "leases its tokens"],
+    [options.upstream?.circuitBreaker, "counters", "`upstream.circuitBreaker`", "counts overloads"],
+    [options.cache, "cache", "`cache`", "keeps its entries"],
+    [
+      options.clients?.staticKeyGrants?.length,
+      "resources",
+      "`clients.staticKeyGrants`",
+      "records who owns each file or batch",
+    ],
+  ];
+  for (const [on, store, feature, what] of needs) {
+    if (on && !stores[store]) {
+      throw new TypeError(
+        `${feature} needs \`stores.${store}\`, where it ${what}: pass your adapter's ${STORE_HINT[store]}, or turn ${feature} off.`,
+      );
+    }
+  }
+}
+
+const STORE_HINT: Record<keyof GatewayStores, string> = {
+  counters: 'rate-limit store (memoryRateLimitStore() from "@sluice/core/memory" on a single process)',
+  cache: 'cache store (memoryCache() from "@sluice/core/memory" on a single process)',
+  objects: "object store",
+  usage: "usage store",
+  resources: 'resource store (memoryResourceStore() from "@sluice/core/memory" on a single process)',
+};

@@ -11,8 +11,8 @@ const ADMIN = "admin-secret-0123456789";
 function gateway(clientAddress?: (request: Request) => string | undefined) {
   return createGateway({
     secrets: memorySecrets({ SLUICE_ADMIN_KEY: ADMIN, ANTHROPIC_API_KEY: "sk-ant-x" }),
-    keys: memoryKeyStore(),
-    stores: { rateLimit: memoryRateLimitStore() },
+    clients: { keys: memoryKeyStore() },
+    stores: { counters: memoryRateLimitStore() },
     admin: { clientAddress },
   });
 }

@@ -29,8 +29,8 @@ beforeAll(async () => {
   stack = await startStack(
     {
       secrets: memorySecrets({ ...PROVIDER_SECRETS, SLUICE_ADMIN_KEY: ADMIN }),
-      keys: memoryKeyStore(),
-      stores: { rateLimit: memoryRateLimitStore(), usage: memoryUsageStore() },
+      clients: { keys: memoryKeyStore() },
+      stores: { counters: memoryRateLimitStore(), usage: memoryUsageStore() },
     },
     fake,
   );

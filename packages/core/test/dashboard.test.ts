@@ -35,8 +35,8 @@ beforeAll(async () => {
   stack = await startStack(
     {
       secrets: memorySecrets({ ...PROVIDER_SECRETS, SLUICE_ADMIN_KEY: ADMIN }),
-      keys,
-      stores: { rateLimit: memoryRateLimitStore(), usage },
+      clients: { keys },
+      stores: { counters: memoryRateLimitStore(), usage },
     },
     fake,
   );
@@ -129,8 +129,8 @@ describe("dashboard login", () => {
     const own = await startStack(
       {
         secrets: memorySecrets({ ...PROVIDER_SECRETS, SLUICE_ADMIN_KEY: ADMIN }),
-        keys: memoryKeyStore(),
-        stores: { rateLimit: memoryRateLimitStore(), usage: memoryUsageStore() },
+        clients: { keys: memoryKeyStore() },
+        stores: { counters: memoryRateLimitStore(), usage: memoryUsageStore() },
       },
       fake,
     );
@@ -156,7 +156,10 @@ describe("dashboard login", () => {
   });
 
   it("answers 403 without the admin secret, like the admin API", async () => {
-    const off = await startStack({ keys: memoryKeyStore(), stores: { usage: memoryUsageStore() } }, fake);
+    const off = await startStack(
+      { clients: { keys: memoryKeyStore() }, stores: { usage: memoryUsageStore() } },
+      fake,
+    );
     try {
       const answer = await fetch(`${off.url}/_sluice/dashboard`);
       expect(answer.status).toBe(403);
@@ -293,8 +296,10 @@ describe("usage rows behind the dashboard", () => {
     const rows = memoryUsageStore();
     const own = await startStack(
       {
-        retry: { maxRetries: 0 },
-        fallbacks: { "claude-sonnet-4-6": [{ model: "claude-haiku-4-5" }] },
+        upstream: {
+          retry: { maxRetries: 0 },
+          fallbacks: { "claude-sonnet-4-6": [{ model: "claude-haiku-4-5" }] },
+        },
         stores: { usage: rows },
       },
       fake,

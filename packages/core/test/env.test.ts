@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { BASE_URL_ENV, createGateway, envSecrets, gatewayOptionsFromEnv, PROVIDERS } from "../src/index.js";
 import { memoryCache, memoryRateLimitStore } from "../src/memory/index.js";
 
-const stores = () => ({ rateLimit: memoryRateLimitStore(), cache: memoryCache() });
+const stores = () => ({ counters: memoryRateLimitStore(), cache: memoryCache() });
 
 describe("envSecrets", () => {
   it("reads each call (a rotated key applies at once) and treats empty values as unset", async () => {
@@ -37,10 +37,10 @@ describe("gatewayOptionsFromEnv", () => {
       { stores: stores() },
     );
     expect(options.providers).toEqual({ anthropic: { baseUrl: "http://127.0.0.1:9/anthropic" } });
-    expect(options.rateLimit).toBe("60/60s");
+    expect(options.limits).toEqual({ rate: "60/60s" });
     expect(options.cache).toEqual({ ttlSeconds: 300 });
     expect(gatewayOptionsFromEnv({})).toMatchObject({ providers: {}, stores: {} });
-    expect(gatewayOptionsFromEnv({})).not.toHaveProperty("rateLimit");
+    expect(gatewayOptionsFromEnv({})).not.toHaveProperty("limits");
   });
 
   it("a setting without its store is an error naming the fix, never silently unlimited", () => {

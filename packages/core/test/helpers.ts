@@ -41,8 +41,8 @@ export async function startStack(
       cerebras: { baseUrl: fake.baseUrls.cerebras },
     },
     metrics,
-    retry: { baseDelayMs: 20, maxDelayMs: 100 },
     ...overrides,
+    upstream: { retry: { baseDelayMs: 20, maxDelayMs: 100 }, ...overrides.upstream },
   });
   const pending: Promise<unknown>[] = [];
   const server = serve({
@@ -87,7 +87,7 @@ export function post(
  */
 export function capturingFetch() {
   const bodies: Promise<string>[] = [];
-  const upstreamFetch: NonNullable<GatewayOptions["fetch"]> = async (url, init) => {
+  const upstreamFetch: NonNullable<NonNullable<GatewayOptions["upstream"]>["fetch"]> = async (url, init) => {
     const response = await fetch(url, init);
     if (!response.body) return response;
     const [forGateway, copy] = response.body.tee();

@@ -37,8 +37,8 @@ beforeAll(async () => {
   });
   [plain, managed, byok] = await Promise.all([
     startStack({}, fake),
-    startStack({ keys, stores: { rateLimit: memoryRateLimitStore() } }, fake),
-    startStack({ byok: true }, fake),
+    startStack({ clients: { keys }, stores: { counters: memoryRateLimitStore() } }, fake),
+    startStack({ clients: { byok: true } }, fake),
   ]);
 });
 afterAll(async () => {
@@ -142,9 +142,9 @@ describe("rate-limit store outages", () => {
   const broken = { take: async () => Promise.reject(new Error("store down")) };
 
   it("refuse with 503 by default, let calls through with failOpen", async () => {
-    const closed = await startStack({ rateLimit: "10/60s", stores: { rateLimit: broken } }, fake);
+    const closed = await startStack({ limits: { rate: "10/60s" }, stores: { counters: broken } }, fake);
     const open = await startStack(
-      { rateLimit: "10/60s", stores: { rateLimit: broken }, failOpen: true },
+      { limits: { rate: "10/60s", failOpen: true }, stores: { counters: broken } },
       fake,
     );
     try {

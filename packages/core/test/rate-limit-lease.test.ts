@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leasedRateLimitStore } from "../src/index.js";
+import { leasedRateLimitStore } from "../src/middleware/rate-limit-lease.js";
 import { memoryRateLimitStore } from "../src/memory/index.js";
 import type { RateLimitStore } from "../src/ports/rate-limit.js";
 

@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { FAKE_KEYS, replyText, startFakeUpstream } from "@sluice/fake-upstream";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Middleware } from "../src/index.js";
+import { type Middleware, modelRouting } from "../src/index.js";
 import { memoryRateLimitStore, memorySecrets } from "../src/memory/index.js";
 import {
   CLIENT_KEY,
@@ -35,8 +35,10 @@ const secrets = (extra: Record<string, string>) =>
 describe("fallbacks", () => {
   it("serves from a same-provider fallback model when the primary is overloaded, rewriting only the model", async () => {
     stack = await startStack({
-      retry: { maxRetries: 0 },
-      fallbacks: { "claude-sonnet-4-6": [{ model: "claude-haiku-4-5" }] },
+      upstream: {
+        retry: { maxRetries: 0 },
+        fallbacks: { "claude-sonnet-4-6": [{ model: "claude-haiku-4-5" }] },
+      },
     });
     const body = ` {"max_tokens":64, "model" : "claude-sonnet-4-6","messages":[{"role":"user","content":"é"}]}`;
     const response = await post(`${stack.url}/anthropic/v1/messages`, body, {
@@ -55,9 +57,11 @@ describe("fallbacks", () => {
 
   it("falls back across providers with translation: an Anthropic SDK stream served by OpenAI", async () => {
     stack = await startStack({
-      retry: { maxRetries: 0 },
-      translate: true,
-      fallbacks: { "anthropic.messages": [{ provider: "openai", model: "gpt-4.1-mini" }] },
+      upstream: {
+        retry: { maxRetries: 0 },
+        translate: true,
+        fallbacks: { "anthropic.messages": [{ provider: "openai", model: "gpt-4.1-mini" }] },
+      },
     });
     const client = new Anthropic({
       apiKey: CLIENT_KEY,
@@ -92,8 +96,10 @@ describe("fallbacks", () => {
 
   it("never translates unless configured", async () => {
     stack = await startStack({
-      retry: { maxRetries: 0 },
-      fallbacks: { "*": [{ provider: "openai", model: "gpt-4.1-mini" }] },
+      upstream: {
+        retry: { maxRetries: 0 },
+        fallbacks: { "*": [{ provider: "openai", model: "gpt-4.1-mini" }] },
+      },
     });
     const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody(), {
       ...anthropicHeaders(),
@@ -107,9 +113,8 @@ describe("fallbacks", () => {
 describe("circuit breaker", () => {
   it("opens after repeated overloads, sheds without calling upstream, half-opens, and closes", async () => {
     stack = await startStack({
-      retry: { maxRetries: 0 },
-      stores: { rateLimit: memoryRateLimitStore() },
-      circuitBreaker: { threshold: 2, windowSeconds: 1 },
+      upstream: { retry: { maxRetries: 0 }, circuitBreaker: { threshold: 2, windowSeconds: 1 } },
+      stores: { counters: memoryRateLimitStore() },
     });
     const call = (fault?: string) =>
       post(`${stack!.url}/anthropic/v1/messages`, anthropicBody(), {
@@ -134,7 +139,7 @@ describe("circuit breaker", () => {
 
 describe("overload before the first token", () => {
   it("holds the preamble back and retries, so the client sees one clean stream", async () => {
-    stack = await startStack({ retry: { maxRetries: 1, baseDelayMs: 10 } });
+    stack = await startStack({ upstream: { retry: { maxRetries: 1, baseDelayMs: 10 } } });
     const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody({ stream: true }), {
       ...anthropicHeaders(),
       "x-fake-fault": once("in-stream-overload=0"),
@@ -149,7 +154,7 @@ describe("overload before the first token", () => {
   });
 
   it("passes the error through once attempts run out", async () => {
-    stack = await startStack({ retry: { maxRetries: 1, baseDelayMs: 10 } });
+    stack = await startStack({ upstream: { retry: { maxRetries: 1, baseDelayMs: 10 } } });
     const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody({ stream: true }), {
       ...anthropicHeaders(),
       "x-fake-fault": "in-stream-overload=0",
@@ -159,7 +164,7 @@ describe("overload before the first token", () => {
   });
 
   it("does not retry once content was sent", async () => {
-    stack = await startStack({ retry: { maxRetries: 2 } });
+    stack = await startStack({ upstream: { retry: { maxRetries: 2 } } });
     const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody({ stream: true }), {
       ...anthropicHeaders(),
       "x-fake-fault": "in-stream-overload=2",
@@ -232,7 +237,7 @@ describe("model routing", () => {
   };
 
   it("resolves an alias, rewriting only the model field, and says so", async () => {
-    stack = await startStack({ models });
+    stack = await startStack({ middleware: [modelRouting(models)] });
     const body = `{"model":"fast","max_tokens":8,"messages":[{"role":"user","content":"model: fast"}]}`;
     const response = await post(`${stack.url}/anthropic/v1/messages`, body, anthropicHeaders());
     expect(response.headers.get("x-sluice-model-route")).toBe("alias fast -> claude-haiku-4-5");
@@ -240,7 +245,7 @@ describe("model routing", () => {
   });
 
   it("routes by task header", async () => {
-    stack = await startStack({ models });
+    stack = await startStack({ middleware: [modelRouting(models)] });
     const body = JSON.stringify({ model: "gpt-4.1", messages: [{ role: "user", content: "x" }] });
     const response = await post(`${stack.url}/openai/v1/chat/completions`, body, {
       ...bearerHeaders(),
@@ -251,7 +256,7 @@ describe("model routing", () => {
   });
 
   it("moves a retired model to its successor with a warning, or refuses it", async () => {
-    stack = await startStack({ models });
+    stack = await startStack({ middleware: [modelRouting(models)] });
     const moved = await post(
       `${stack.url}/anthropic/v1/messages`,
       anthropicBody({ model: "claude-3-haiku-20240307" }),
@@ -271,7 +276,7 @@ describe("model routing", () => {
   });
 
   it("rewrites a Gemini model in the path", async () => {
-    stack = await startStack({ models: { aliases: { fast: "gemini-2.5-flash" } } });
+    stack = await startStack({ middleware: [modelRouting({ aliases: { fast: "gemini-2.5-flash" } })] });
     const response = await post(
       `${stack.url}/gemini/v1beta/models/fast:generateContent`,
       `{"contents":[{"parts":[{"text":"hi"}]}]}`,
@@ -350,7 +355,7 @@ describe("stream resumption (opt-in)", () => {
       .join("");
 
   it("continues a broken stream with a prefilled request, spliced into one clean stream", async () => {
-    stack = await startStack({ streamResumption: true });
+    stack = await startStack({ upstream: { streamResumption: true } });
     const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody({ stream: true }), {
       ...anthropicHeaders(),
       "x-fake-fault": once("reset-after=2"),

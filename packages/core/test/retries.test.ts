@@ -21,8 +21,10 @@ const IDLE_MS = 400;
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    retry: { baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 2_000 },
-    timeouts: { streamIdleMs: IDLE_MS },
+    upstream: {
+      retry: { baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 2_000 },
+      timeouts: { streamIdleMs: IDLE_MS },
+    },
   });
 });
 afterAll(() => stack.close());

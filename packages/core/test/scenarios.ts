@@ -279,8 +279,8 @@ export async function startErrorStacks(fake: FakeUpstream): Promise<Stacks> {
   const port = await closedPort();
   const nowhere = `http://127.0.0.1:${port}`;
   const [main, limited, unreachable, slow] = await Promise.all([
-    startStack({ maxBodyBytes: MAX_BODY }, fake),
-    startStack({ rateLimit: "2/60s", stores: { rateLimit: memoryRateLimitStore() } }, fake),
+    startStack({ limits: { maxBodyBytes: MAX_BODY } }, fake),
+    startStack({ limits: { rate: "2/60s" }, stores: { counters: memoryRateLimitStore() } }, fake),
     startStack(
       {
         providers: Object.fromEntries(TARGETS.map((t) => [t.name, { baseUrl: `${nowhere}/${t.name}` }])),
@@ -288,7 +288,9 @@ export async function startErrorStacks(fake: FakeUpstream): Promise<Stacks> {
       fake,
     ),
     startStack(
-      { timeouts: { headersMs: 150 }, retry: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
+      {
+        upstream: { timeouts: { headersMs: 150 }, retry: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 20 } },
+      },
       fake,
     ),
   ]);

@@ -62,8 +62,7 @@ beforeAll(async () => {
       openai: { baseUrl: `${echo.url}/v1`, keyPool: "OPENAI_POOL" },
       gemini: { baseUrl: echo.url },
     },
-    retry: { maxRetries: 0 },
-    fallbacks: { "claude-fallback": [{ keySecret: "FALLBACK_KEY" }] },
+    upstream: { retry: { maxRetries: 0 }, fallbacks: { "claude-fallback": [{ keySecret: "FALLBACK_KEY" }] } },
   };
   stack = await startStack(options);
   corsStack = await startStack({ ...options, cors: { origins: ["https://app.example"] } });

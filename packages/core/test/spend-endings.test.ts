@@ -6,7 +6,13 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { type FakeUpstream, REPLY_SENTENCE, startFakeUpstream } from "@sluice/fake-upstream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { billedTokens, createClientKey, estimateInputTokens, FAILURE_HEADER } from "../src/index.js";
+import {
+  billedTokens,
+  createClientKey,
+  estimateInputTokens,
+  FAILURE_HEADER,
+  modelRouting,
+} from "../src/index.js";
 import { memoryKeyStore, memoryRateLimitStore } from "../src/memory/index.js";
 import type { ClientKeyRecord } from "../src/ports/index.js";
 import { anthropicHeaders, bearerHeaders, post, type Stack, startStack } from "./helpers.js";
@@ -39,22 +45,24 @@ beforeAll(async () => {
   fake = await startFakeUpstream();
   stack = await startStack(
     {
-      keys,
-      stores: { rateLimit },
-      models: { tasks: { big: "gpt-4.1" }, aliases: { fast: "gpt-4.1-mini" } },
-      fallbacks: {
-        "claude-opus-4-1": [{ model: "claude-haiku-4-5" }],
-        "claude-3-7-sonnet": [{ provider: "openai", model: "gpt-4.1-mini" }],
-        "gpt-4.1-mini": [{ model: "gpt-4.1" }],
-      },
-      translate: true,
-      streamResumption: true,
-      timeouts: { streamIdleMs: 300 },
-      fetch: async (url, init) => {
-        const response = await fetch(url, init);
-        const sse = response.headers.get("content-type")?.includes("text/event-stream");
-        if (!oddChunks || !sse || !response.body) return response;
-        return new Response(hostile(response.body), response);
+      clients: { keys },
+      stores: { counters: rateLimit },
+      middleware: [modelRouting({ tasks: { big: "gpt-4.1" }, aliases: { fast: "gpt-4.1-mini" } })],
+      upstream: {
+        fallbacks: {
+          "claude-opus-4-1": [{ model: "claude-haiku-4-5" }],
+          "claude-3-7-sonnet": [{ provider: "openai", model: "gpt-4.1-mini" }],
+          "gpt-4.1-mini": [{ model: "gpt-4.1" }],
+        },
+        translate: true,
+        streamResumption: true,
+        timeouts: { streamIdleMs: 300 },
+        fetch: async (url, init) => {
+          const response = await fetch(url, init);
+          const sse = response.headers.get("content-type")?.includes("text/event-stream");
+          if (!oddChunks || !sse || !response.body) return response;
+          return new Response(hostile(response.body), response);
+        },
       },
     },
     fake,

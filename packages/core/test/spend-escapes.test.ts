@@ -19,7 +19,7 @@ const rateLimit = memoryRateLimitStore();
 
 beforeAll(async () => {
   fake = await startFakeUpstream();
-  stack = await startStack({ keys, stores: { rateLimit } }, fake);
+  stack = await startStack({ clients: { keys }, stores: { counters: rateLimit } }, fake);
 });
 afterAll(async () => {
   await stack?.close();

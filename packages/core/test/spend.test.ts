@@ -33,8 +33,8 @@ beforeAll(async () => {
   stack = await startStack(
     {
       secrets: memorySecrets({ ...PROVIDER_SECRETS, SLUICE_ADMIN_KEY: ADMIN }),
-      keys,
-      stores: { rateLimit, usage },
+      clients: { keys },
+      stores: { counters: rateLimit, usage },
     },
     fake,
   );
@@ -96,7 +96,7 @@ describe("admin API", () => {
     expect(none.status).toBe(401);
     expect(none.headers.get(FAILURE_HEADER)).toBe("unauthorized");
     expect((await admin("GET", "/_sluice/keys", undefined, "wrong")).status).toBe(401);
-    const shut = await startStack({ keys: memoryKeyStore() }, fake);
+    const shut = await startStack({ clients: { keys: memoryKeyStore() } }, fake);
     try {
       const response = await fetch(`${shut.url}/_sluice/keys`, {
         headers: { authorization: `Bearer ${ADMIN}` },
@@ -312,8 +312,11 @@ describe("budgets", () => {
     const { createClientKey } = await import("../src/index.js");
     const { key, record } = await createClientKey({ budget: { tokens: 1000, window: "day" } });
     await budgeted.put(record);
-    const closed = await startStack({ keys: budgeted, stores: { rateLimit: broken } }, fake);
-    const open = await startStack({ keys: budgeted, stores: { rateLimit: broken }, failOpen: true }, fake);
+    const closed = await startStack({ clients: { keys: budgeted }, stores: { counters: broken } }, fake);
+    const open = await startStack(
+      { clients: { keys: budgeted }, stores: { counters: broken }, limits: { failOpen: true } },
+      fake,
+    );
     try {
       const refused = await post(
         `${closed.url}/anthropic/v1/messages`,

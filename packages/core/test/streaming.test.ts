@@ -15,7 +15,7 @@ import {
 let stack: Stack;
 const capture = capturingFetch();
 beforeAll(async () => {
-  stack = await startStack({ fetch: capture.fetch });
+  stack = await startStack({ upstream: { fetch: capture.fetch } });
 });
 afterAll(() => stack.close());
 beforeEach(async () => {
@@ -156,22 +156,24 @@ describe("streaming without buffering", () => {
     const gateway = createGateway({
       secrets: memorySecrets({ ...PROVIDER_SECRETS, SLUICE_KEYS: CLIENT_KEY }),
       providers: { anthropic: { baseUrl: stack.fake.baseUrls.anthropic } },
-      fetch: async (url, init) => {
-        const upstream = await fetch(url, init);
-        const reader = upstream.body!.getReader();
-        const counted = new ReadableStream<Uint8Array>(
-          {
-            async pull(controller) {
-              const { done, value } = await reader.read();
-              if (done) return controller.close();
-              pulled += value.byteLength;
-              controller.enqueue(value);
+      upstream: {
+        fetch: async (url, init) => {
+          const upstream = await fetch(url, init);
+          const reader = upstream.body!.getReader();
+          const counted = new ReadableStream<Uint8Array>(
+            {
+              async pull(controller) {
+                const { done, value } = await reader.read();
+                if (done) return controller.close();
+                pulled += value.byteLength;
+                controller.enqueue(value);
+              },
+              cancel: (reason) => reader.cancel(reason),
             },
-            cancel: (reason) => reader.cancel(reason),
-          },
-          { highWaterMark: 0 },
-        );
-        return new Response(counted, upstream);
+            { highWaterMark: 0 },
+          );
+          return new Response(counted, upstream);
+        },
       },
     });
     const response = await gateway.fetch(

@@ -50,9 +50,15 @@ beforeAll(async () => {
     }),
   ]);
   const rateLimit = memoryRateLimitStore();
-  stack = await startStack({ keys, stores: { rateLimit, resources: memoryResourceStore() } }, fake);
-  noStore = await startStack({ keys, stores: { rateLimit } }, fake);
-  cached = await startStack({ byok: true, cache: { shared: true }, stores: { cache: memoryCache() } }, fake);
+  stack = await startStack(
+    { clients: { keys }, stores: { counters: rateLimit, resources: memoryResourceStore() } },
+    fake,
+  );
+  noStore = await startStack({ clients: { keys }, stores: { counters: rateLimit } }, fake);
+  cached = await startStack(
+    { clients: { byok: true }, cache: { shared: true }, stores: { cache: memoryCache() } },
+    fake,
+  );
 });
 afterAll(async () => {
   await Promise.all([stack, noStore, cached].map((s) => s?.close()));
@@ -109,7 +115,10 @@ describe("resource endpoints need a grant", () => {
 
   it("staticKeyGrants without an ownership store is a startup error naming the fix", () => {
     expect(() =>
-      createGateway({ secrets: memorySecrets({ SLUICE_KEYS: CLIENT_KEY }), staticKeyGrants: ["files"] }),
+      createGateway({
+        secrets: memorySecrets({ SLUICE_KEYS: CLIENT_KEY }),
+        clients: { staticKeyGrants: ["files"] },
+      }),
     ).toThrow(/stores\.resources/);
   });
 });

@@ -22,17 +22,17 @@ export const ENV_NAMES = {
 /** Gateway settings from the shared names: upstream base URLs, `SLUICE_RATE_LIMIT`, `SLUICE_CACHE_TTL`. */
 export function optionsFromEnv(
   env: EnvLike,
-): Pick<GatewayOptions, "providers" | "rateLimit"> & { cacheTtlSeconds?: number } {
+): Pick<GatewayOptions, "providers"> & { rate?: string; cacheTtlSeconds?: number } {
   const providers: NonNullable<GatewayOptions["providers"]> = {};
   for (const [provider, name] of Object.entries(ENV_NAMES.baseUrls)) {
     const baseUrl = env.get(name);
     if (baseUrl) providers[provider as ProviderName] = { baseUrl };
   }
-  const rateLimit = env.get(ENV_NAMES.rateLimit) || undefined;
+  const rate = env.get(ENV_NAMES.rateLimit) || undefined;
   const ttl = Number(env.get(ENV_NAMES.cacheTtl) ?? "");
   return {
     providers,
-    ...(rateLimit ? { rateLimit } : {}),
+    ...(rate ? { rate } : {}),
     ...(Number.isFinite(ttl) && ttl > 0 ? { cacheTtlSeconds: ttl } : {}),
   };
 }

@@ -16,14 +16,14 @@ export interface DenoHandlerOptions extends Omit<CoreOptions, "secrets"> {
   /** Where `*_BASE_URL`, `SLUICE_RATE_LIMIT` and `SLUICE_CACHE_TTL` are read from. Default `Deno.env`. */
   env?: EnvLike;
   /**
-   * A Deno KV handle; with it, rate limits, the response cache, managed client keys and usage counters live in
-   * KV (unless `stores` or `keys` say otherwise).
+   * A Deno KV handle; with it, the counters (rate limits, budgets, breaker), the response cache, managed client
+   * keys and usage counters live in KV (unless `stores` or `clients.keys` say otherwise).
    */
   kv?: KvLike & KvSpendLike;
   /**
    * With `kv`: client keys managed through the admin API (`/_sluice/keys`, locked by the `SLUICE_ADMIN_KEY`
-   * secret) are kept in KV and accepted next to the static `SLUICE_KEYS`. Default `true`; ignored when `keys`
-   * is given.
+   * secret) are kept in KV and accepted next to the static `SLUICE_KEYS`. Default `true`; ignored when
+   * `clients.keys` is given.
    */
   managedKeys?: boolean;
   /**
@@ -73,12 +73,16 @@ export function createHandler(options: DenoHandlerOptions = {}): DenoHandler {
   const gateway = createGateway({
     ...rest,
     secrets,
-    keys: rest.keys ?? (kv && managedKeys ? staticAndManagedKeys(secrets, kvKeyStore(kv)) : undefined),
+    clients: {
+      ...rest.clients,
+      keys:
+        rest.clients?.keys ?? (kv && managedKeys ? staticAndManagedKeys(secrets, kvKeyStore(kv)) : undefined),
+    },
     providers: { ...fromEnv.providers, ...rest.providers },
-    rateLimit: rest.rateLimit ?? fromEnv.rateLimit,
+    limits: { ...rest.limits, rate: rest.limits?.rate ?? fromEnv.rate },
     cache: rest.cache ?? (fromEnv.cacheTtlSeconds ? { ttlSeconds: fromEnv.cacheTtlSeconds } : false),
     stores: {
-      ...(kv ? { rateLimit: kvRateLimitStore(kv), cache: kvCache(kv) } : {}),
+      ...(kv ? { counters: kvRateLimitStore(kv), cache: kvCache(kv) } : {}),
       ...(kv && usageCounters ? { usage: kvUsageStore(kv) } : {}),
       ...rest.stores,
     },

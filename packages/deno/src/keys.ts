@@ -28,7 +28,7 @@ const plain = (record: ClientKeyRecord): ClientKeyRecord => JSON.parse(JSON.stri
  *
  * @example
  * const kv = await Deno.openKv();
- * const gateway = createGateway({ secrets, keys: kvKeyStore(kv), stores: { rateLimit: kvRateLimitStore(kv) } });
+ * const gateway = createGateway({ secrets, clients: { keys: kvKeyStore(kv) }, stores: { counters: kvRateLimitStore(kv) } });
  */
 export function kvKeyStore(kv: KvSpendLike, options: KvKeyStoreOptions = {}): KvKeyStore {
   const prefix = options.prefix ?? ["sluice", "keys"];
@@ -110,7 +110,7 @@ export function kvKeyStore(kv: KvSpendLike, options: KvKeyStoreOptions = {}): Kv
  * are not listed or revocable through the admin API: remove them from the secret instead.
  *
  * @example
- * createGateway({ secrets, keys: staticAndManagedKeys(secrets, kvKeyStore(kv)) });
+ * createGateway({ secrets, clients: { keys: staticAndManagedKeys(secrets, kvKeyStore(kv)) } });
  */
 export function staticAndManagedKeys(secrets: SecretsPort, managed: KvKeyStore): KeyStore {
   const fromSecret = staticKeys(secrets);

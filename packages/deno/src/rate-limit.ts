@@ -30,7 +30,7 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *
  * @example
  * const kv = await Deno.openKv();
- * const gateway = createGateway({ secrets, rateLimit: "60/60s", stores: { rateLimit: kvRateLimitStore(kv) } });
+ * const gateway = createGateway({ secrets, limits: { rate: "60/60s" }, stores: { counters: kvRateLimitStore(kv) } });
  */
 export function kvRateLimitStore(kv: KvLike, options: KvRateLimitOptions = {}): RateLimitStore {
   const prefix = options.prefix ?? ["sluice", "rl"];

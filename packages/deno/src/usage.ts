@@ -24,7 +24,7 @@ export interface KvUsageStoreOptions {
  *
  * @example
  * const kv = await Deno.openKv();
- * const gateway = createGateway({ secrets, keys: kvKeyStore(kv), stores: { usage: kvUsageStore(kv) } });
+ * const gateway = createGateway({ secrets, clients: { keys: kvKeyStore(kv) }, stores: { usage: kvUsageStore(kv) } });
  */
 export function kvUsageStore(kv: KvSpendLike, options: KvUsageStoreOptions = {}): UsageStore {
   const rows: KvKey = [...(options.prefix ?? ["sluice", "usage"]), "rows"];

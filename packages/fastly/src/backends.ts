@@ -52,7 +52,7 @@ export function resolveBackend(
  *
  * @example
  * ```ts
- * createGateway({ secrets, fetch: backendFetch({ providers: { anthropic: "claude" } }) });
+ * createGateway({ secrets, upstream: { fetch: backendFetch({ providers: { anthropic: "claude" } }) } });
  * ```
  */
 export function backendFetch(options: BackendOptions = {}): UpstreamFetch {

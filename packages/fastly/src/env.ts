@@ -60,7 +60,7 @@ export function readSettings(storeName: string): FastlySettings {
   }
   if (Object.keys(providers).length > 0) gateway.providers = providers;
   const rate = get("rate_limit");
-  if (rate !== null) gateway.rateLimit = /^(off|none|false|0)$/i.test(rate) ? false : rate;
+  if (rate !== null) gateway.limits = { rate: /^(off|none|false|0)$/i.test(rate) ? false : rate };
   const ttl = get("cache_ttl_seconds");
   if (ttl !== null) {
     const seconds = Number(ttl);
@@ -69,9 +69,9 @@ export function readSettings(storeName: string): FastlySettings {
     gateway.cache = seconds === 0 ? false : { ttlSeconds: seconds, shared: !!flag(get("cache_shared")) };
   }
   const byok = flag(get("byok"));
-  if (byok !== undefined) gateway.byok = byok;
+  if (byok !== undefined) gateway.clients = { byok };
   const failOpen = flag(get("fail_open"));
-  if (failOpen !== undefined) gateway.failOpen = failOpen;
+  if (failOpen !== undefined) gateway.limits = { ...gateway.limits, failOpen };
   const basePath = get("base_path");
   if (basePath !== null) gateway.basePath = basePath;
   const settings: FastlySettings = { gateway, backends };

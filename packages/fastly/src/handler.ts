@@ -10,6 +10,7 @@ import {
   type RateLimitStore,
   type SecretsPort,
   staticKeys,
+  type UpstreamOptions,
   type UsageStore,
 } from "@sluice/core";
 import { ensureAbortController, ensureRequestSignal } from "./abort.js";
@@ -22,7 +23,8 @@ import { secretStoreSecrets } from "./secrets.js";
 import { type FastlySettings, readSettings } from "./env.js";
 
 export interface Stores {
-  rateLimit?: RateLimitStore;
+  /** Rate limits, budgets and the circuit breaker. Default with a rate limit: `edgeRateLimitStore()`. */
+  counters?: RateLimitStore;
   cache?: CachePort;
   objects?: ObjectStore;
   /**
@@ -38,7 +40,9 @@ export interface FastlySetup {
   settings: FastlySettings;
 }
 
-export interface FastlyHandlerOptions extends Omit<GatewayOptions, "secrets" | "fetch" | "stores"> {
+export interface FastlyHandlerOptions extends Omit<GatewayOptions, "secrets" | "upstream" | "stores"> {
+  /** How the upstream is called; requests always go through the Fastly backends (`backends`). */
+  upstream?: Omit<UpstreamOptions, "fetch">;
   /** Secret Store with provider keys and `SLUICE_KEYS`. Default "sluice_secrets". */
   secretStore?: string;
   /** Replaces the Secret Store entirely (tests, or secrets kept elsewhere). */
@@ -86,7 +90,14 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
   // Opens the store now, so a store missing from the service is reported as such (and SLUICE_KEYS,
   // needed by nearly every call, is read early).
   if (!givenSecrets) await secrets.get("SLUICE_KEYS");
-  const merged: GatewayOptions = { ...gatewayOptions, ...settings.gateway, secrets };
+  // Config Store settings win, group by group: a `rate_limit` there keeps the budgets set in code.
+  const merged: GatewayOptions = {
+    ...gatewayOptions,
+    ...settings.gateway,
+    clients: { ...gatewayOptions.clients, ...settings.gateway.clients },
+    limits: { ...gatewayOptions.limits, ...settings.gateway.limits },
+    secrets,
+  };
   const providers = { ...gatewayOptions.providers };
   for (const [name, value] of Object.entries(settings.gateway.providers ?? {})) {
     providers[name as keyof typeof providers] = { ...providers[name as keyof typeof providers], ...value };
@@ -94,12 +105,12 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
   merged.providers = providers;
 
   const chosen = { ...(typeof stores === "function" ? await stores({ secrets, settings }) : stores) };
-  if (merged.rateLimit && !chosen.rateLimit) chosen.rateLimit = edgeRateLimitStore();
+  if (merged.limits?.rate && !chosen.counters) chosen.counters = edgeRateLimitStore();
   if (merged.cache && !chosen.cache) chosen.cache = coreCache();
   merged.stores = chosen;
-  if (gatewayOptions.keys === undefined) {
+  if (gatewayOptions.clients?.keys === undefined) {
     const managed = managedKeys(keyStore, secrets);
-    if (managed) merged.keys = managed;
+    if (managed) merged.clients = { ...merged.clients, keys: managed };
   }
 
   const sinks: MetricsSink[] = metrics ? (Array.isArray(metrics) ? [...metrics] : [metrics]) : [];
@@ -107,10 +118,10 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
   if (endpoint) sinks.push(loggerMetrics(endpoint));
   if (sinks.length > 0) merged.metrics = sinks;
 
-  merged.fetch = backendFetch({
-    ...backends,
-    providers: { ...backends?.providers, ...settings.backends },
-  });
+  merged.upstream = {
+    ...gatewayOptions.upstream,
+    fetch: backendFetch({ ...backends, providers: { ...backends?.providers, ...settings.backends } }),
+  };
   return createGateway(merged);
 }
 
@@ -137,7 +148,7 @@ function managedKeys(keyStore: string | false | undefined, secrets: SecretsPort)
  * @example
  * ```ts
  * import { createHandler } from "@sluice/fastly";
- * const handle = createHandler({ rateLimit: "60/60s", logEndpoint: "sluice_metrics" });
+ * const handle = createHandler({ limits: { rate: "60/60s" }, logEndpoint: "sluice_metrics" });
  * addEventListener("fetch", (event) => event.respondWith(handle(event)));
  * ```
  */
@@ -173,7 +184,7 @@ export function createHandler(
  * @example
  * ```ts
  * import { serve } from "@sluice/fastly";
- * serve({ rateLimit: "60/60s" });
+ * serve({ limits: { rate: "60/60s" } });
  * ```
  */
 export function serve(options: FastlyHandlerOptions = {}): void {

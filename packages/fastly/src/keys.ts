@@ -37,7 +37,7 @@ const LIST_READS_AT_ONCE = 8;
  * @example
  * ```ts
  * import { createHandler, kvKeyStore } from "@sluice/fastly";
- * const handle = createHandler({ keys: kvKeyStore("sluice_keys") }); // admin API: SLUICE_ADMIN_KEY
+ * const handle = createHandler({ clients: { keys: kvKeyStore("sluice_keys") } }); // admin API: SLUICE_ADMIN_KEY
  * ```
  */
 export function kvKeyStore(storeName = "sluice_keys", options: KvKeyStoreOptions = {}): ManagedKeyStore {

@@ -60,7 +60,7 @@ export function planFor(policy: BucketPolicy): ErlPlan {
  *
  * @example
  * ```ts
- * createHandler({ rateLimit: "60/60s", stores: { rateLimit: edgeRateLimitStore({ penaltyMinutes: 1 }) } });
+ * createHandler({ limits: { rate: "60/60s" }, stores: { counters: edgeRateLimitStore({ penaltyMinutes: 1 }) } });
  * ```
  */
 export function edgeRateLimitStore(options: EdgeRateLimitOptions = {}): RateLimitStore {

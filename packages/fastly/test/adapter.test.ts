@@ -46,10 +46,9 @@ describe("readSettings (Config Store)", () => {
         anthropic: { baseUrl: "https://llm-proxy.example.com/anthropic" },
         groq: { enabled: false },
       },
-      rateLimit: "100/60s",
+      limits: { rate: "100/60s", failOpen: false },
       cache: { ttlSeconds: 120, shared: true },
-      byok: true,
-      failOpen: false,
+      clients: { byok: true },
       basePath: "/llm",
     });
     expect(settings.backends).toEqual({ anthropic: "claude_proxy" });
@@ -57,7 +56,7 @@ describe("readSettings (Config Store)", () => {
   });
   test("'off' and 0 turn the rate limit and the cache off; an empty store sets nothing", () => {
     linkConfigStore("s2", { rate_limit: "off", cache_ttl_seconds: "0" });
-    expect(readSettings("s2").gateway).toEqual({ rateLimit: false, cache: false });
+    expect(readSettings("s2").gateway).toEqual({ limits: { rate: false }, cache: false });
     linkConfigStore("s3", {});
     expect(readSettings("s3")).toEqual({ gateway: {}, backends: {} });
   });

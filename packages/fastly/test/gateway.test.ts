@@ -98,7 +98,7 @@ function post(
 
 function setup(config: Record<string, string> = {}, options: FastlyHandlerOptions = {}) {
   linkConfigStore("sluice_config", { ...unroutableBaseUrls(), ...config });
-  return createHandler({ retry: { maxRetries: 0 }, ...options });
+  return createHandler({ ...options, upstream: { retry: { maxRetries: 0 }, ...options.upstream } });
 }
 
 beforeAll(async () => {

@@ -106,7 +106,7 @@ function setup(options: FastlyHandlerOptions = {}) {
   linkConfigStore("sluice_config", {
     anthropic_base_url: `http://anthropic.upstream.invalid${real.pathname}`,
   });
-  return createHandler({ retry: { maxRetries: 0 }, ...options });
+  return createHandler({ ...options, upstream: { retry: { maxRetries: 0 }, ...options.upstream } });
 }
 
 describe("the handler with managed keys", () => {
@@ -171,7 +171,7 @@ describe("the handler with managed keys", () => {
 
   test("a budgeted key on Edge Rate Limiting is refused with 503 state_unavailable, not let through", async () => {
     linkKvStore("sluice_keys");
-    const handle = setup({ rateLimit: "60/60s" }); // ERL: cannot hold a day-long bucket
+    const handle = setup({ limits: { rate: "60/60s" } }); // ERL: cannot hold a day-long bucket
     const created = await admin(handle, "POST", "/_sluice/keys", { budget: { tokens: 1000, window: "day" } });
     const { key } = JSON.parse(created.text) as { key: string };
     const answer = await anthropic(handle, key);
@@ -184,7 +184,7 @@ describe("the handler with managed keys", () => {
     const entries = linkKvStore("sluice_keys");
     // Budgets need a strongly consistent bucket; Fastly has none natively (ERL forgets after 60 s and
     // is per POP), so this run uses core's in-memory bucket where production uses Upstash.
-    const handle = setup({ stores: { rateLimit: memoryRateLimitStore(), usage: memoryUsageStore() } });
+    const handle = setup({ stores: { counters: memoryRateLimitStore(), usage: memoryUsageStore() } });
 
     const created = await admin(handle, "POST", "/_sluice/keys", {
       name: "budgeted",

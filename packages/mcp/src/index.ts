@@ -34,7 +34,7 @@ const noJsonSchemaValidator = {
  * @example
  * ```ts
  * import { sluiceMcp } from "@sluice/mcp";
- * createGateway({ secrets, keys, stores: { usage }, admin: { mcp: sluiceMcp() } });
+ * createGateway({ secrets, clients: { keys }, stores: { usage }, admin: { mcp: sluiceMcp() } });
  * ```
  */
 export function sluiceMcp({

@@ -20,8 +20,8 @@ async function serveGateway(overrides: Partial<GatewayOptions> = {}): Promise<st
   const gateway = createGateway({
     secrets: memorySecrets({ ANTHROPIC_API_KEY: FAKE_KEYS.anthropic, SLUICE_ADMIN_KEY: ADMIN }),
     providers: { anthropic: { baseUrl: fake.baseUrls.anthropic } },
-    keys: memoryKeyStore(),
-    stores: { rateLimit: memoryRateLimitStore(), usage: memoryUsageStore() },
+    clients: { keys: memoryKeyStore() },
+    stores: { counters: memoryRateLimitStore(), usage: memoryUsageStore() },
     admin: { mcp: sluiceMcp() },
     ...overrides,
   });
@@ -188,7 +188,7 @@ describe("the MCP server at /_sluice/mcp", () => {
   });
 
   it("without a usage store the usage tools say what to pass, and key tools still work", async () => {
-    const bare = await serveGateway({ stores: { rateLimit: memoryRateLimitStore() } });
+    const bare = await serveGateway({ stores: { counters: memoryRateLimitStore() } });
     const client = await connectMcp(bare, ADMIN);
     try {
       await expect(tool(client, "get_usage")).rejects.toThrow(/stores\.usage/);

@@ -113,7 +113,7 @@ function fromFlat(flat: unknown): ClientKeyRecord | null {
  * @example
  * ```ts
  * // commands: a shim over your client, see RedisCommands
- * createGateway({ secrets, keys: redisKeyStore(commands), stores: { rateLimit: redisRateLimitStore(commands) } });
+ * createGateway({ secrets, clients: { keys: redisKeyStore(commands) }, stores: { counters: redisRateLimitStore(commands) } });
  * ```
  */
 export function redisKeyStore(

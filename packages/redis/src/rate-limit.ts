@@ -28,7 +28,7 @@ const toNumber = (value: unknown): number => {
  * @example
  * ```ts
  * const rateLimit = redisRateLimitStore(commands); // commands: a shim over your client, see RedisCommands
- * createGateway({ secrets, rateLimit: "60/60s", stores: { rateLimit } });
+ * createGateway({ secrets, limits: { rate: "60/60s" }, stores: { counters: rateLimit } });
  * ```
  */
 export function redisRateLimitStore(

@@ -29,7 +29,7 @@ export interface RedisUsageOptions {
  *
  * @example
  * ```ts
- * createGateway({ secrets, keys, stores: { usage: redisUsageStore(commands) } });
+ * createGateway({ secrets, clients: { keys }, stores: { usage: redisUsageStore(commands) } });
  * ```
  */
 export function redisUsageStore(

@@ -39,7 +39,7 @@ export type UpstashKeyStore = RedisKeyStore;
  * import { Redis } from "@upstash/redis";
  * import { upstashRateLimitStore } from "@sluice/upstash";
  * const rateLimit = upstashRateLimitStore(Redis.fromEnv());
- * createGateway({ secrets, rateLimit: "60/60s", stores: { rateLimit } });
+ * createGateway({ secrets, limits: { rate: "60/60s" }, stores: { counters: rateLimit } });
  * ```
  */
 export function upstashRateLimitStore(

@@ -73,11 +73,11 @@ export async function gatewayOptions(options: VercelHandlerOptions): Promise<Gat
   const secrets = rest.secrets ?? envSecrets();
   const client = typeof redis === "function" ? redis() : redis;
   const stores = { ...rest.stores };
-  let keys = rest.keys;
+  let keys = rest.clients?.keys;
   const adminSecret = (typeof rest.admin === "object" && rest.admin.secretName) || ADMIN_SECRET;
   const adminKeySet = rest.admin !== false && !!(await secrets.get(adminSecret));
   if (client) {
-    stores.rateLimit ??= upstashRateLimitStore(client);
+    stores.counters ??= upstashRateLimitStore(client);
     stores.cache ??= upstashCache(client);
     if (managedKeys ?? adminKeySet) {
       const keyOptions = typeof managedKeys === "object" ? managedKeys : {};
@@ -90,10 +90,10 @@ export async function gatewayOptions(options: VercelHandlerOptions): Promise<Gat
     throw needsUpstash(`${adminSecret} (managed keys, budgets and usage counters)`, redis !== undefined);
   }
 
-  const rate = rest.rateLimit ?? checkedRate(await secrets.get("SLUICE_RATE_LIMIT"));
-  if (rate && !stores.rateLimit) {
+  const rate = rest.limits?.rate ?? checkedRate(await secrets.get("SLUICE_RATE_LIMIT"));
+  if (rate && !stores.counters) {
     throw needsUpstash(
-      rest.rateLimit ? "The `rateLimit` option" : `SLUICE_RATE_LIMIT ("${rate}")`,
+      rest.limits?.rate ? "The `limits.rate` option" : `SLUICE_RATE_LIMIT ("${rate}")`,
       redis !== undefined,
     );
   }
@@ -106,9 +106,9 @@ export async function gatewayOptions(options: VercelHandlerOptions): Promise<Gat
     ...rest,
     secrets,
     stores,
-    keys,
+    clients: { ...rest.clients, keys },
     providers: await providersFromEnv(secrets, rest.providers),
-    rateLimit: rate,
+    limits: { ...rest.limits, rate },
     cache,
     metrics: rest.metrics ?? jsonLogSink(),
   };

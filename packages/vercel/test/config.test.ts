@@ -88,9 +88,9 @@ describe("a setting that needs a missing store", () => {
     expect(body.error.message).toContain("the handler has no `redis` option");
   });
 
-  it("a rateLimit option, SLUICE_CACHE_TTL, SLUICE_ADMIN_KEY and managedKeys fail the same way", async () => {
+  it("a limits.rate option, SLUICE_CACHE_TTL, SLUICE_ADMIN_KEY and managedKeys fail the same way", async () => {
     const cases: [Record<string, string>, Parameters<typeof createHandler>[0], string][] = [
-      [{}, { rateLimit: "5/60s" }, "The `rateLimit` option needs Upstash Redis"],
+      [{}, { limits: { rate: "5/60s" } }, "The `limits.rate` option needs Upstash Redis"],
       [{ SLUICE_CACHE_TTL: "60" }, {}, "SLUICE_CACHE_TTL (60) needs Upstash Redis"],
       [
         { SLUICE_ADMIN_KEY: "config-admin" },

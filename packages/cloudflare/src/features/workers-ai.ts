@@ -18,7 +18,7 @@ const encoder = new TextEncoder();
 
 /**
  * @example
- * createGateway({ ..., fetch: workersAiFetch(env.AI), secrets: withOpenAiPlaceholder(envSecrets(env)) });
+ * createGateway({ ..., upstream: { fetch: workersAiFetch(env.AI) }, secrets: withOpenAiPlaceholder(envSecrets(env)) });
  */
 export function workersAiFetch(
   ai: AiBindingLike,

@@ -28,7 +28,7 @@ export interface DurableObjectKeyStoreOptions {
 /**
  * @example
  * const keys = durableObjectKeyStore(env.KEYS);
- * const gateway = createGateway({ secrets: envSecrets(env), keys, stores: { rateLimit } });
+ * const gateway = createGateway({ secrets: envSecrets(env), clients: { keys }, stores: { counters: rateLimit } });
  */
 export function durableObjectKeyStore(
   namespace: DurableObjectNamespace<SluiceKeys>,

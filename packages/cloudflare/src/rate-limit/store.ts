@@ -25,7 +25,7 @@ type Namespace = DurableObjectNamespace<SluiceRateLimiter>;
 /**
  * @example
  * const store = durableObjectRateLimitStore(env.RATE_LIMITER);
- * const gateway = createGateway({ secrets: envSecrets(env), rateLimit: "60/60s", stores: { rateLimit: store } });
+ * const gateway = createGateway({ secrets: envSecrets(env), limits: { rate: "60/60s" }, stores: { counters: store } });
  */
 export function durableObjectRateLimitStore(
   namespace: Namespace,

@@ -16,7 +16,7 @@ const NOTED_MAX = 10_000;
 /**
  * @example
  * const usage = durableObjectUsageStore(env.USAGE);
- * const gateway = createGateway({ secrets, keys, stores: { rateLimit, usage } });
+ * const gateway = createGateway({ secrets, clients: { keys }, stores: { counters: rateLimit, usage } });
  */
 export function durableObjectUsageStore(namespace: DurableObjectNamespace<SluiceUsage>): UsageStore {
   const object = (name: string) => namespace.get(namespace.idFromName(name));

@@ -29,7 +29,7 @@ export interface AdminDeps {
   secrets: SecretsPort;
   keys: KeyStore | false;
   usage?: UsageStore;
-  rateLimit?: RateLimitStore;
+  counters?: RateLimitStore;
   secretName?: string;
   clientAddress?: AdminOptions["clientAddress"];
   mcp?: AdminMcpHandler;
@@ -47,9 +47,9 @@ export function adminRoutes(deps: AdminDeps, basePath: string): Middleware<Reque
 
 /** Answers an admin path (after the base path), or undefined when the path is not one of its routes. */
 function adminAnswer(deps: AdminDeps) {
-  // Wrong admin keys are counted in the rate-limit store when there is one (shared by every instance).
+  // Wrong admin keys are counted in `stores.counters` when there is one (shared by every instance).
   const throttle = {
-    store: deps.rateLimit ?? memoryRateLimitStore(),
+    store: deps.counters ?? memoryRateLimitStore(),
     clientAddress: deps.clientAddress,
   };
   const isKeysRoute = (path: string) => path === "/_sluice/keys" || path.startsWith("/_sluice/keys/");

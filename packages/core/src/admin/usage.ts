@@ -103,7 +103,7 @@ export function dayRange(url: URL): string[] {
 export interface UsageStores {
   usage?: UsageStore;
   keys: KeyStore | false;
-  rateLimit?: RateLimitStore;
+  counters?: RateLimitStore;
 }
 
 /** The usage report of one key over whole days: per day, per model, in total, and its budget now. */
@@ -147,13 +147,13 @@ export async function usageApi(request: Request, url: URL, stores: UsageStores):
 }
 
 /** The key's budget balance in the current window, when the key has a budget and the stores can tell. */
-export async function budgetNow(id: string, stores: { keys: KeyStore | false; rateLimit?: RateLimitStore }) {
+export async function budgetNow(id: string, stores: { keys: KeyStore | false; counters?: RateLimitStore }) {
   const keys = stores.keys;
-  if (!keys || !stores.rateLimit || !(keys.get || keys.list)) return null;
+  if (!keys || !stores.counters || !(keys.get || keys.list)) return null;
   const record = keys.get ? await keys.get(id) : ((await keys.list!()).find((r) => r.id === id) ?? null);
   if (!record?.budget) return null;
   const window = budgetWindow(record.budget.window, Date.now());
-  const { remaining } = await stores.rateLimit.take(`budget:${id}:${window.id}`, 0, {
+  const { remaining } = await stores.counters.take(`budget:${id}:${window.id}`, 0, {
     capacity: record.budget.tokens,
     refillPerSecond: 0,
     ttlSeconds: window.seconds,

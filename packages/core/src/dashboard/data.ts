@@ -43,7 +43,7 @@ export interface DashboardData {
 const billed = (c: UsageCounters) => c.inputTokens + c.outputTokens + c.cacheReadTokens + c.cacheWriteTokens;
 
 export async function dashboardData(
-  stores: { usage?: UsageStore; keys: KeyStore | false; rateLimit?: RateLimitStore },
+  stores: { usage?: UsageStore; keys: KeyStore | false; counters?: RateLimitStore },
   periodDays: number,
   now = Date.now(),
 ): Promise<DashboardData> {
@@ -62,7 +62,7 @@ export async function dashboardData(
     ids.map(async (id): Promise<KeyView> => {
       const record = records.find((r) => r.id === id);
       const budget = record?.budget
-        ? await budgetNow(id, { keys: stores.keys, rateLimit: stores.rateLimit })
+        ? await budgetNow(id, { keys: stores.keys, counters: stores.counters })
         : null;
       return {
         id,

@@ -6,7 +6,7 @@ import type { ClientKeyRecord, KeyStore } from "../ports/keys.js";
  * servers; on the edge use your adapter's store.
  * @example
  * const keys = memoryKeyStore();
- * const gateway = createGateway({ secrets, keys, admin: true });
+ * const gateway = createGateway({ secrets, clients: { keys }, admin: true });
  */
 export function memoryKeyStore(initial: ClientKeyRecord[] = []): KeyStore & {
   put(record: ClientKeyRecord): Promise<void>;

@@ -95,7 +95,7 @@ export function budgets(store: RateLimitStore | undefined, options: BudgetOption
         "state_unavailable",
         store
           ? "The budget store could not be reached, and this key has a token budget; try again shortly."
-          : "This key has a token budget, but the gateway has no `stores.rateLimit` to keep it in.",
+          : "This key has a token budget, but the gateway has no `stores.counters` to keep it in.",
         { headers: { "retry-after": "1" } },
       );
     }

@@ -92,7 +92,7 @@ import { createHandler } from "@sluice/fastly";
 
 const handle = createHandler({
   secretStore: "sluice_secrets",
-  configStore: "sluice_config",${choices.features.includes("rate-limit") ? '\n  rateLimit: "60/60s",' : ""}${choices.features.includes("cache") ? "\n  cache: { ttlSeconds: 300 }," : ""}
+  configStore: "sluice_config",${choices.features.includes("rate-limit") ? '\n  limits: { rate: "60/60s" },' : ""}${choices.features.includes("cache") ? "\n  cache: { ttlSeconds: 300 }," : ""}
 });
 
 addEventListener("fetch", (event) => event.respondWith(handle(event)));

@@ -53,7 +53,7 @@ Deno.test({
     assertEquals(options.providers?.anthropic?.baseUrl, "http://127.0.0.1:1/anthropic", "anthropic");
     assertEquals(options.providers?.groq?.baseUrl, "http://127.0.0.1:1/groq", "groq");
     assertEquals(options.providers?.openai, undefined, "unset stays default");
-    assertEquals(options.rateLimit, "5/60s", "rate limit");
+    assertEquals(options.rate, "5/60s", "rate limit");
     assertEquals(options.cacheTtlSeconds, 30, "cache ttl");
     assertEquals(optionsFromEnv(envOf({ SLUICE_CACHE_TTL: "abc" })).cacheTtlSeconds, undefined, "bad ttl");
   },
@@ -69,6 +69,6 @@ Deno.test({
     } catch (error) {
       message = (error as Error).message;
     }
-    assert(message.includes("stores.rateLimit"), `expected a config error, got "${message}"`);
+    assert(message.includes("stores.counters"), `expected a config error, got "${message}"`);
   },
 });

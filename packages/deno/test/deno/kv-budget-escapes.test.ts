@@ -37,9 +37,9 @@ const handler = createHandler({
       ({ ANTHROPIC_BASE_URL: fake.baseUrls.anthropic, OPENAI_BASE_URL: fake.baseUrls.openai })[name],
   },
   secrets: { get: (name) => secrets[name] },
-  keys,
-  stores: { rateLimit },
-  budgets: { gateWaitMs: 60_000 },
+  clients: { keys },
+  stores: { counters: rateLimit },
+  limits: { budgets: { gateWaitMs: 60_000 } },
 });
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const REPLY =
