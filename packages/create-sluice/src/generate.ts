@@ -2,7 +2,8 @@
 import type { Choices, Runtime } from "./options.js";
 import { cloudflareProject } from "./runtimes/cloudflare.js";
 import type { Files } from "./runtimes/files.js";
-import { denoProject, fastlyProject, vercelProject } from "./runtimes/others.js";
+import { denoProject } from "./runtimes/deno.js";
+import { fastlyProject, vercelProject } from "./runtimes/others.js";
 
 const RUNTIME_PROJECTS: Record<Runtime, (choices: Choices, sluiceVersion: string) => Files> = {
   cloudflare: cloudflareProject,
@@ -19,7 +20,12 @@ export const NEXT_STEPS: Record<Runtime, string[]> = {
     "cp .dev.vars.example .dev.vars   # then fill in your keys",
     "npm run dev",
   ],
-  deno: ["cp .env.example .env   # then fill in your keys", "deno task dev"],
+  deno: [
+    "deno install",
+    "deno task test",
+    "cp .env.example .env   # then fill in your keys",
+    "deno task dev",
+  ],
   fastly: ["npm install", "npm run build", "npm run deploy   # needs a Fastly account"],
   vercel: [
     "npm install",

@@ -9,6 +9,7 @@ export const TOOL_VERSIONS = {
   "@cloudflare/workers-types": "5.20261117.1",
   vitest: "4.1.12",
   typescript: "5.9.3",
+  "@types/node": "^22.10.0",
   "@upstash/redis": "^1.39.0",
   "@fastly/js-compute": "3.46.0",
   esbuild: "0.28.2",

@@ -85,6 +85,24 @@ describe("generate", () => {
     expect(bare["test/gateway.test.ts"]).not.toContain("429");
   });
 
+  it("deno: the same test cases as Cloudflare, on Deno KV; unused providers off; features follow choices", () => {
+    const files = generate(
+      choices({ runtime: "deno", providers: ["openai"], features: ["rate-limit", "cache", "keys"] }),
+      "1.0.0",
+    );
+    expect(JSON.parse(files["package.json"] ?? "").dependencies["@sluice/deno"]).toBe("^1.0.0");
+    expect(files["main.ts"]).toContain("anthropic: { enabled: false }");
+    expect(files["main.ts"]).toContain("metrics: []");
+    expect(files["main.ts"]).not.toContain("managedKeys: false");
+    const test = files["test/gateway_test.ts"] ?? "";
+    expect(test).toContain("holds in Deno KV: the fourth call of 3/600s is a 429");
+    expect(test).toContain("the admin API issues a managed key");
+    expect(files["test/upstream.ts"]).toContain('from "./keys.ts"');
+    const bare = generate(choices({ runtime: "deno", providers: ["anthropic"] }), "1.0.0");
+    expect(bare["main.ts"]).toContain("managedKeys: false");
+    expect(bare["test/gateway_test.ts"]).not.toContain("429");
+  });
+
   it("writes the tool versions the repository's Cloudflare example is tested with", () => {
     const example = JSON.parse(
       readFileSync(new URL("../../../examples/cloudflare-worker/package.json", import.meta.url), "utf8"),

@@ -2,7 +2,8 @@
 import { type Choices, PROVIDERS, type Provider } from "../options.js";
 import { TOOL_VERSIONS } from "../versions.js";
 import type { Files } from "./files.js";
-import { upstreamFake } from "./upstream-fake.js";
+import { gatewayTestCases, renderTests } from "./gateway-tests.js";
+import { upstreamFake, vitestGlobalSetup } from "./upstream-fake.js";
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -129,72 +130,19 @@ ${features.includes("keys") ? "          SLUICE_ADMIN_KEY: ADMIN_KEY,\n" : ""}${
 `;
 }
 
-function gatewayTest({ providers, features }: Choices): string {
-  const first = providers[0] as Provider;
-  const off = (Object.keys(PROVIDERS) as Provider[]).find((p) => !providers.includes(p));
-  const tests = [
-    `test("answers /healthz", async () => {
-  expect((await worker.fetch(new Request("https://gw.test/healthz"))).status).toBe(200);
-});`,
-    `test.each(${JSON.stringify(providers)} as const)("proxies %s with the provider key, never the client's", async (provider) => {
-  const response = await call(provider, CLIENT_KEYS.main);
-  expect(response.status).toBe(200);
-  expect(await response.text()).toContain(REPLY);
-});`,
-    `test("streams: server-sent events pass through", async () => {
-  const response = await call("${first}", CLIENT_KEYS.stream, { stream: true });
-  expect(response.status).toBe(200);
-  expect(response.headers.get("content-type")).toContain("text/event-stream");
-  expect(await response.text()).toContain(REPLY);
-});`,
-    `test("a call without a Sluice key is a 401", async () => {
-  expect((await call("${first}", "")).status).toBe(401);
-});`,
-  ];
-  if (off) {
-    tests.push(`test("a provider this project leaves out answers 404", async () => {
-  expect((await call("${off}", CLIENT_KEYS.main)).status).toBe(404);
-});`);
-  }
-  if (features.includes("rate-limit")) {
-    tests.push(`test("SLUICE_RATE_LIMIT holds in the Durable Object: the fourth call of 3/600s is a 429", async () => {
-  const statuses: number[] = [];
-  for (let i = 0; i < 4; i++) statuses.push((await call("${first}", CLIENT_KEYS.limited)).status);
-  expect(statuses).toEqual([200, 200, 200, 429]);
-});`);
-  }
-  if (features.includes("cache")) {
-    tests.push(`test("the same non-streamed call twice is a cache HIT the second time", async () => {
-  const body = { marker: crypto.randomUUID() };
-  expect((await call("${first}", CLIENT_KEYS.cache, body)).headers.get("x-sluice-cache")).toBe("MISS");
-  expect((await call("${first}", CLIENT_KEYS.cache, body)).headers.get("x-sluice-cache")).toBe("HIT");
-});`);
-  }
-  if (features.includes("keys")) {
-    tests.push(`test("the admin API issues a managed key that works at once", async () => {
-  const created = await worker.fetch(
-    new Request("https://gw.test/_sluice/keys", {
-      method: "POST",
-      headers: { authorization: \`Bearer \${ADMIN_KEY}\`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "test" }),
-    }),
-  );
-  expect(created.status).toBe(201);
-  const { key } = (await created.json()) as { key: string };
-  expect((await call("${first}", key)).status).toBe(200);
-});`);
-  }
+function gatewayTest(choices: Choices): string {
+  const keys = choices.features.includes("keys") ? "ADMIN_KEY, " : "";
   return `// The generated Worker under workerd: every route it promises, against the stand-in providers.
 import { exports } from "cloudflare:workers";
 import { expect, test } from "vitest";
-import { ${features.includes("keys") ? "ADMIN_KEY, " : ""}CLIENT_KEYS } from "./keys.js";
+import { ${keys}CLIENT_KEYS } from "./keys.js";
 import { call as callWith, REPLY } from "./requests.js";
 
-const worker = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default;
+const gateway = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default;
 const call = (provider: string, key: string, body: Record<string, unknown> = {}) =>
-  callWith(worker, provider, key, body);
+  callWith(gateway, provider, key, body);
 
-${tests.join("\n\n")}
+${renderTests(gatewayTestCases(choices, "the Durable Object"))}
 `;
 }
 
@@ -240,6 +188,7 @@ export function cloudflareProject(choices: Choices, sluiceVersion: string): File
     }),
     "vitest.config.ts": vitestConfig(choices),
     "test/gateway.test.ts": gatewayTest(choices),
-    ...upstreamFake(),
+    ...upstreamFake(".js"),
+    ...vitestGlobalSetup(),
   };
 }

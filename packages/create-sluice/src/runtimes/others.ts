@@ -1,6 +1,6 @@
 /**
- * Deno, Vercel and Fastly projects, from examples/deno-deploy, examples/vercel-edge and examples/fastly-compute.
- * These are deployable as generated; unlike the Cloudflare project they ship without tests of their own yet.
+ * Vercel and Fastly projects, from examples/vercel-edge and examples/fastly-compute, and the `.env.example`
+ * that the Deno and Vercel projects share.
  */
 import { type Choices, PROVIDERS } from "../options.js";
 import { TOOL_VERSIONS } from "../versions.js";
@@ -8,7 +8,7 @@ import type { Files } from "./files.js";
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-function envExample({ providers, features }: Choices, note: string): string {
+export function envExample({ providers, features }: Choices, note: string): string {
   const lines = [`# ${note}`, ...providers.map((p) => `${PROVIDERS[p]}=`), "SLUICE_KEYS="];
   if (features.includes("keys")) lines.push("SLUICE_ADMIN_KEY=");
   if (features.includes("rate-limit")) lines.push("SLUICE_RATE_LIMIT=60/60s");
@@ -16,30 +16,6 @@ function envExample({ providers, features }: Choices, note: string): string {
   lines.push("# Optional: send a provider somewhere else. Unset means its real API.");
   for (const provider of providers) lines.push(`# ${provider.toUpperCase()}_BASE_URL=`);
   return `${lines.join("\n")}\n`;
-}
-
-export function denoProject(choices: Choices, version: string): Files {
-  return {
-    "deno.json": json({
-      tasks: { dev: "deno serve --watch --env-file=.env --allow-net --allow-env main.ts" },
-      imports: {
-        "@sluice/deno": `npm:@sluice/deno@^${version}`,
-        "@sluice/core": `npm:@sluice/core@^${version}`,
-      },
-      unstable: ["kv"],
-    }),
-    "main.ts": `/** Sluice on Deno Deploy: keys and settings from the environment, state in Deno KV. */
-import { createHandler } from "@sluice/deno";
-
-const kv = await Deno.openKv();
-export default { fetch: createHandler({ kv }) } satisfies Deno.ServeDefaultExport;
-`,
-    ".env.example": envExample(
-      choices,
-      "Copy to .env for `deno task dev`; on Deno Deploy set these in the project settings.",
-    ),
-    ".gitignore": ".env\n",
-  };
 }
 
 export function vercelProject(choices: Choices, version: string): Files {
@@ -79,12 +55,26 @@ export function fastlyProject(choices: Choices, version: string): Files {
         build:
           "esbuild src/index.ts --bundle --format=esm --platform=neutral --main-fields=module,main --conditions=fastly --external:fastly:* --outfile=bin/index.js && js-compute-runtime bin/index.js bin/main.wasm",
         deploy: "fastly compute publish",
+        typecheck: "tsc --noEmit",
       },
       dependencies: { "@sluice/core": `^${version}`, "@sluice/fastly": `^${version}` },
       devDependencies: {
         "@fastly/js-compute": TOOL_VERSIONS["@fastly/js-compute"],
         esbuild: TOOL_VERSIONS.esbuild,
+        typescript: TOOL_VERSIONS.typescript,
       },
+    }),
+    "tsconfig.json": json({
+      compilerOptions: {
+        target: "ES2022",
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        lib: ["ES2023"],
+        types: ["@fastly/js-compute"],
+        strict: true,
+        noEmit: true,
+      },
+      include: ["src"],
     }),
     "src/index.ts": `/// <reference types="@fastly/js-compute" />
 /** Sluice on Fastly Compute: keys from the sluice_secrets Secret Store, settings from sluice_config. */

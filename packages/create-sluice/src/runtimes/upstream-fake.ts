@@ -50,8 +50,8 @@ export function call(worker: Fetcher, provider: string, key: string, extra: Reco
 
 const UPSTREAM = `// A stand-in for the providers (Node http): each provider's wire format, and a 401 for any key but its own.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { UPSTREAM_KEYS } from "./keys.js";
-import { REPLY } from "./requests.js";
+import { UPSTREAM_KEYS } from "./keys.EXT";
+import { REPLY } from "./requests.EXT";
 
 type Provider = keyof typeof UPSTREAM_KEYS;
 const usage = { input_tokens: 3, output_tokens: 5 };
@@ -147,12 +147,19 @@ export default async function setup(project: TestProject) {
 }
 `;
 
-/** The shared test files (the same for every runtime that runs its gateway in a test). */
-export function upstreamFake(): Files {
+/**
+ * The shared test files, for every runtime that runs its gateway in a test. `ext` is how relative imports end:
+ * ".js" for TypeScript's bundler resolution, ".ts" for Deno.
+ */
+export function upstreamFake(ext: ".js" | ".ts"): Files {
   return {
     "test/keys.ts": KEYS,
     "test/requests.ts": REQUESTS,
-    "test/upstream.ts": UPSTREAM,
-    "test/global-setup.ts": GLOBAL_SETUP,
+    "test/upstream.ts": UPSTREAM.replaceAll(".EXT", ext),
   };
+}
+
+/** vitest's global setup (Node side): starts the stand-in and hands its base URLs to the tests. */
+export function vitestGlobalSetup(): Files {
+  return { "test/global-setup.ts": GLOBAL_SETUP };
 }
