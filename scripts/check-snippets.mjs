@@ -8,7 +8,12 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const FULLY_RUN = new Set(["README.md", "examples/hono/README.md"]);
+const FULLY_RUN = new Set([
+  "README.md",
+  "examples/hono/README.md",
+  "examples/deno-deploy/README.md",
+  "packages/create-sluice/README.md",
+]);
 const MARKER = /^<!-- snippet: (.+?) -->$/;
 
 const fix = process.argv.includes("--fix");
