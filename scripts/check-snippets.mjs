@@ -13,6 +13,8 @@ const FULLY_RUN = new Set([
   "examples/hono/README.md",
   "examples/deno-deploy/README.md",
   "packages/create-sluice/README.md",
+  "packages/deno/README.md",
+  "packages/mcp/README.md",
 ]);
 const MARKER = /^<!-- snippet: (.+?) -->$/;
 
