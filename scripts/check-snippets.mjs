@@ -10,6 +10,8 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const FULLY_RUN = new Set([
   "README.md",
+  "bench/README.md",
+  "examples/fastly-compute/README.md",
   "examples/hono/README.md",
   "examples/deno-deploy/README.md",
   "packages/create-sluice/README.md",
