@@ -5,6 +5,7 @@ export default defineConfig({
     index: "src/index.ts",
     "testing/index": "src/testing/index.ts",
     "memory/index": "src/memory/index.ts",
+    "providers/index": "src/providers/entry.ts",
   },
   format: ["esm"],
   dts: true,

@@ -4,20 +4,19 @@
  * (`findSecretsInVars`, run it in a test or CI over your wrangler config), and this port only reads the names
  * it is asked for, never base URLs or other settings.
  */
-import type { SecretsPort } from "@sluice/core";
+import { PROVIDER_SECRET_NAMES, type SecretsPort } from "@sluice/core";
 
-/** Every secret Sluice reads on Cloudflare. None of them may appear in `vars`. */
-export const SECRET_NAMES = [
-  "ANTHROPIC_API_KEY",
-  "OPENAI_API_KEY",
-  "GEMINI_API_KEY",
-  "GROQ_API_KEY",
-  "CEREBRAS_API_KEY",
+/**
+ * Every secret Sluice reads on Cloudflare: each provider's keys, primary and secondary (from its provider
+ * file in core), then Sluice's own. None of them may appear in `vars`.
+ */
+export const SECRET_NAMES: readonly string[] = [
+  ...PROVIDER_SECRET_NAMES,
   "SLUICE_KEYS",
   "SLUICE_ADMIN_KEY",
   "R2_ACCESS_KEY_ID",
   "R2_SECRET_ACCESS_KEY",
-] as const;
+];
 
 /** A Secrets Store binding (`secrets_store_secrets` in wrangler config): the value is fetched on `get()`. */
 interface SecretsStoreSecretLike {

@@ -1,3 +1,4 @@
+import { PROVIDER_LIST } from "@sluice/core";
 import { secretsContract } from "@sluice/core/testing";
 import { env } from "cloudflare:workers";
 import { describe, expect, test } from "vitest";
@@ -27,6 +28,13 @@ describe("findSecretsInVars: the configuration-time guard against secrets in [va
       env: { staging: { vars: { SLUICE_KEYS: "a,b" } }, prod: {} },
     });
     expect(found).toEqual(["vars.OPENAI_API_KEY", "env.staging.vars.SLUICE_KEYS"]);
+  });
+
+  test("every key core reads is a secret, the rotation keys (*_API_KEY_SECONDARY) included", () => {
+    const keys = PROVIDER_LIST.flatMap((p) => [p.env.apiKey, p.env.secondaryApiKey]);
+    expect(keys).toContain("OPENAI_API_KEY_SECONDARY");
+    const vars = Object.fromEntries(keys.map((name) => [name, "leaked"]));
+    expect(findSecretsInVars({ vars })).toEqual(keys.map((name) => `vars.${name}`));
   });
 
   test("the test Worker's own wrangler config puts no secret in vars", async () => {

@@ -22,6 +22,7 @@ export {
   type Endpoint,
   type GenAiOperation,
   type ProviderEnv,
+  type ProviderDefinition,
   type ProviderEnvName,
   type ProviderName,
   type ProviderSpec,

@@ -3,15 +3,9 @@
 export const RUNTIMES = ["cloudflare", "deno", "fastly", "vercel"] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
-/** Provider name → the secret holding its key (the names every adapter reads). */
-export const PROVIDERS = {
-  anthropic: "ANTHROPIC_API_KEY",
-  openai: "OPENAI_API_KEY",
-  gemini: "GEMINI_API_KEY",
-  groq: "GROQ_API_KEY",
-  cerebras: "CEREBRAS_API_KEY",
-} as const;
-export type Provider = keyof typeof PROVIDERS;
+import { PROVIDERS, type Provider } from "./providers.js";
+
+export { PROVIDERS, type Provider };
 
 /** Features, each with what it costs in setup. `keys` needs `rate-limit` (budgets live in the limiter's store). */
 export const FEATURES = {

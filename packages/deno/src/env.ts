@@ -1,4 +1,4 @@
-import type { GatewayOptions, ProviderName } from "@sluice/core";
+import { type GatewayOptions, PROVIDER_LIST, type ProviderName } from "@sluice/core";
 
 /** The part of `Deno.env` Sluice reads (structural, so Node's tsc can check this file too). */
 export interface EnvLike {
@@ -7,13 +7,11 @@ export interface EnvLike {
 
 /** Environment names the examples share across adapters. */
 export const ENV_NAMES = {
-  baseUrls: {
-    anthropic: "ANTHROPIC_BASE_URL",
-    openai: "OPENAI_BASE_URL",
-    gemini: "GEMINI_BASE_URL",
-    groq: "GROQ_BASE_URL",
-    cerebras: "CEREBRAS_BASE_URL",
-  } satisfies Record<ProviderName, string>,
+  /** Each provider's `*_BASE_URL`, from its provider file in core. */
+  baseUrls: Object.fromEntries(PROVIDER_LIST.map((p) => [p.name, p.env.baseUrl])) as Record<
+    ProviderName,
+    string
+  >,
   keys: "SLUICE_KEYS",
   rateLimit: "SLUICE_RATE_LIMIT",
   cacheTtl: "SLUICE_CACHE_TTL",

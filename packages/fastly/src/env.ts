@@ -1,7 +1,7 @@
-import type { GatewayOptions, ProviderName } from "@sluice/core";
+import { type GatewayOptions, PROVIDER_LIST, type ProviderName } from "@sluice/core";
 import { ConfigStore } from "fastly:config-store";
 
-const PROVIDER_NAMES: ProviderName[] = ["anthropic", "openai", "gemini", "groq", "cerebras"];
+const PROVIDER_NAMES: ProviderName[] = PROVIDER_LIST.map((p) => p.name);
 
 /** What the Config Store can set. Every key is optional; absent keys keep the values given in code. */
 export interface FastlySettings {

@@ -7,7 +7,7 @@ import { upstashCache, upstashKeyStore, upstashRateLimitStore, upstashUsageStore
 import {
   ADMIN_SECRET,
   type GatewayOptions,
-  PROVIDERS,
+  PROVIDER_LIST,
   type ProviderName,
   type ProviderOptions,
   parseRate,
@@ -26,8 +26,8 @@ async function providersFromEnv(
   given: GatewayOptions["providers"] = {},
 ): Promise<Partial<Record<ProviderName, ProviderOptions>>> {
   const providers: Partial<Record<ProviderName, ProviderOptions>> = { ...given };
-  for (const name of Object.keys(PROVIDERS) as ProviderName[]) {
-    const baseUrl = await secrets.get(`${name.toUpperCase()}_BASE_URL`);
+  for (const { name, env } of PROVIDER_LIST) {
+    const baseUrl = await secrets.get(env.baseUrl);
     if (baseUrl && !given[name]?.baseUrl) providers[name] = { ...given[name], baseUrl };
   }
   return providers;

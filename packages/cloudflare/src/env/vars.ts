@@ -1,5 +1,5 @@
 /** The `env` a Sluice Worker reads (secrets, `vars`, bindings) and the provider base URLs set in it. */
-import type { GatewayOptions, ProviderName } from "@sluice/core";
+import { type GatewayOptions, PROVIDER_LIST, type ProviderEnvName, type ProviderName } from "@sluice/core";
 import type { SluiceSessions } from "../features/sessions/durable-object.js";
 import type { SluiceKeys } from "../keys/durable-object.js";
 import type { SluiceRateLimiter } from "../rate-limit/durable-object.js";
@@ -7,27 +7,23 @@ import type { SluiceUsage } from "../usage/durable-object.js";
 import { setting } from "./bindings.js";
 
 /**
+ * Every provider's names (from its provider file in core): the `*_API_KEY` and `*_API_KEY_SECONDARY` secrets
+ * and the `*_BASE_URL` setting.
+ */
+type ProviderEnvVars = { [Name in ProviderEnvName]?: string };
+
+/**
  * Everything `createWorker` reads from `env` under the default binding names, all optional. Handy as the
  * `Env` of a Worker that is only Sluice; with `wrangler types`, use the generated `Env` instead.
  */
-export interface SluiceEnv {
+export interface SluiceEnv extends ProviderEnvVars {
   /** Secrets (`wrangler secret put`, `.dev.vars` locally), never `vars`. */
-  ANTHROPIC_API_KEY?: string;
-  OPENAI_API_KEY?: string;
-  GEMINI_API_KEY?: string;
-  GROQ_API_KEY?: string;
-  CEREBRAS_API_KEY?: string;
   SLUICE_KEYS?: string;
   /** Unlocks the admin API (`/_sluice/keys`, `/_sluice/usage`). */
   SLUICE_ADMIN_KEY?: string;
   R2_ACCESS_KEY_ID?: string;
   R2_SECRET_ACCESS_KEY?: string;
   /** Settings (`vars`). */
-  ANTHROPIC_BASE_URL?: string;
-  OPENAI_BASE_URL?: string;
-  GEMINI_BASE_URL?: string;
-  GROQ_BASE_URL?: string;
-  CEREBRAS_BASE_URL?: string;
   SLUICE_RATE_LIMIT?: string;
   R2_ACCOUNT_ID?: string;
   R2_BUCKET_NAME?: string;
@@ -44,13 +40,10 @@ export interface SluiceEnv {
 }
 
 /** Non-secret settings read from `env` (`vars`). Provider base URLs override the real endpoints. */
-export const BASE_URL_VARS: Record<ProviderName, string> = {
-  anthropic: "ANTHROPIC_BASE_URL",
-  openai: "OPENAI_BASE_URL",
-  gemini: "GEMINI_BASE_URL",
-  groq: "GROQ_BASE_URL",
-  cerebras: "CEREBRAS_BASE_URL",
-};
+export const BASE_URL_VARS = Object.fromEntries(PROVIDER_LIST.map((p) => [p.name, p.env.baseUrl])) as Record<
+  ProviderName,
+  string
+>;
 
 /**
  * The providers whose base URL is overridden in `env`, with the `gateway.providers` option merged in field by

@@ -87,7 +87,7 @@ export function uploadsHandler(config: {
   };
 }
 
-/** Where the SDKs put their key: `x-api-key` (Anthropic), Bearer (OpenAI, Groq, Cerebras), `x-goog-api-key`. */
+/** Where the SDKs put their key: `x-api-key` (Anthropic), Bearer (OpenAI-compatible), `x-goog-api-key`. */
 function clientKey(request: Request): string | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
   return (

@@ -44,6 +44,7 @@ export type {
   CountTokens,
   Endpoint,
   GenAiOperation,
+  ProviderDefinition,
   ProviderEnv,
   ProviderSpec,
   RequestedOutput,

@@ -1,5 +1,6 @@
 /** A Cloudflare Worker project (from examples/cloudflare-worker), with tests that run it under workerd. */
-import { type Choices, PROVIDERS, type Provider } from "../options.js";
+import type { Choices } from "../options.js";
+import { BASE_URL_NAMES, PROVIDERS, type Provider } from "../providers.js";
 import { TOOL_VERSIONS } from "../versions.js";
 import type { Files } from "./files.js";
 import { gatewayTestCases, renderTests } from "./gateway-tests.js";
@@ -93,15 +94,13 @@ function devVars({ providers, features }: Choices): string {
       "SLUICE_ADMIN_KEY=",
     );
   lines.push("# Optional: send a provider somewhere else (a proxy, a local fake). Unset means its real API.");
-  for (const provider of providers) lines.push(`# ${provider.toUpperCase()}_BASE_URL=`);
+  for (const provider of providers) lines.push(`# ${BASE_URL_NAMES[provider]}=`);
   return `${lines.join("\n")}\n`;
 }
 
 function vitestConfig({ providers, features }: Choices): string {
   const secrets = providers.map((p) => `          ${PROVIDERS[p]}: UPSTREAM_KEYS.${p},`).join("\n");
-  const baseUrls = providers
-    .map((p) => `          ${p.toUpperCase()}_BASE_URL: upstream.baseUrls.${p},`)
-    .join("\n");
+  const baseUrls = providers.map((p) => `          ${BASE_URL_NAMES[p]}: upstream.baseUrls.${p},`).join("\n");
   return `import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { ${features.includes("keys") ? "ADMIN_KEY, " : ""}CLIENT_KEYS, UPSTREAM_KEYS } from "./test/keys.js";

@@ -2,7 +2,8 @@
  * Vercel and Fastly projects, from examples/vercel-edge and examples/fastly-compute, and the `.env.example`
  * that the Deno and Vercel projects share.
  */
-import { type Choices, PROVIDERS } from "../options.js";
+import type { Choices } from "../options.js";
+import { BASE_URL_NAMES, HOSTS, PROVIDERS } from "../providers.js";
 import { TOOL_VERSIONS } from "../versions.js";
 import type { Files } from "./files.js";
 
@@ -14,7 +15,7 @@ export function envExample({ providers, features }: Choices, note: string): stri
   if (features.includes("rate-limit")) lines.push("SLUICE_RATE_LIMIT=60/60s");
   if (features.includes("cache")) lines.push("SLUICE_CACHE_TTL=300");
   lines.push("# Optional: send a provider somewhere else. Unset means its real API.");
-  for (const provider of providers) lines.push(`# ${provider.toUpperCase()}_BASE_URL=`);
+  for (const provider of providers) lines.push(`# ${BASE_URL_NAMES[provider]}=`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -93,18 +94,7 @@ language = "javascript"
 
 [scripts]
 build = "npm run build"
-${choices.providers
-  .map((p) => {
-    const host = {
-      anthropic: "api.anthropic.com",
-      openai: "api.openai.com",
-      gemini: "generativelanguage.googleapis.com",
-      groq: "api.groq.com",
-      cerebras: "api.cerebras.ai",
-    }[p];
-    return `\n[setup.backends.${p}]\naddress = "${host}"\nport = 443\n`;
-  })
-  .join("")}
+${choices.providers.map((p) => `\n[setup.backends.${p}]\naddress = "${HOSTS[p]}"\nport = 443\n`).join("")}
 [setup.secret_stores.sluice_secrets]
 description = "Provider keys and SLUICE_KEYS"
 `,

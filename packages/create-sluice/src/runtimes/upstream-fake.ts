@@ -2,15 +2,21 @@
  * The test scaffolding every generated project gets: test keys, request helpers, and a small stand-in for
  * the providers (Node `http`), answering in each provider's wire format and refusing any key but its own.
  */
+import { CHAT_ROUTES, PROVIDERS } from "../providers.js";
 import type { Files } from "./files.js";
+
+const names = Object.keys(PROVIDERS);
+const chats = Object.entries(CHAT_ROUTES).map(([name, route]) => ({ name, ...route! }));
+
+/** How each chat format's SDK sends its key, and the smallest body it accepts (as template source). */
+const CLIENT = {
+  anthropic: '{ "x-api-key": key, "anthropic-version": "2023-06-01" }, { ...chat, max_tokens: 16 }',
+  openai: `{ authorization: \`Bearer \${key}\` }, chat`,
+};
 
 const KEYS = `// Keys the tests use. Upstream keys are what the stand-in providers accept; client keys are Sluice keys.
 export const UPSTREAM_KEYS = {
-  anthropic: "sk-ant-test-upstream-0001",
-  openai: "sk-test-openai-upstream-0001",
-  gemini: "AIzaTestGeminiUpstream0001",
-  groq: "gsk_test_upstream_0001",
-  cerebras: "csk-test-upstream-0001",
+${names.map((name) => `  ${name}: "test-upstream-key-${name}-0001",`).join("\n")}
 };
 /** One client key per test that counts something, so their rate-limit buckets never meet. */
 export const CLIENT_KEYS = {
@@ -31,10 +37,7 @@ export function call(worker: Fetcher, provider: string, key: string, extra: Reco
   const { stream, ...rest } = extra;
   const chat = { model: "test-model", messages: [{ role: "user", content: "hi" }], ...(stream ? { stream } : {}), ...rest };
   const routes: Record<string, [string, Record<string, string>, object]> = {
-    anthropic: ["/anthropic/v1/messages", { "x-api-key": key, "anthropic-version": "2023-06-01" }, { ...chat, max_tokens: 16 }],
-    openai: ["/openai/v1/chat/completions", { authorization: \`Bearer \${key}\` }, chat],
-    groq: ["/groq/openai/v1/chat/completions", { authorization: \`Bearer \${key}\` }, chat],
-    cerebras: ["/cerebras/v1/chat/completions", { authorization: \`Bearer \${key}\` }, chat],
+${chats.map((c) => `    ${c.name}: ["${c.path}", ${CLIENT[c.shape]}],`).join("\n")}
     gemini: [
       stream ? "/gemini/v1beta/models/gemini-test:streamGenerateContent?alt=sse" : "/gemini/v1beta/models/gemini-test:generateContent",
       { "x-goog-api-key": key },
@@ -54,26 +57,27 @@ import { UPSTREAM_KEYS } from "./keys.EXT";
 import { REPLY } from "./requests.EXT";
 
 type Provider = keyof typeof UPSTREAM_KEYS;
+type Shape = "anthropic" | "openai" | "gemini";
+/** Each chat route on the stand-in, with its provider and wire format. */
+const CHATS: Record<string, [Provider, Shape]> = {
+${chats.map((c) => `  "${c.path}": ["${c.name}", "${c.shape}"],`).join("\n")}
+};
 const usage = { input_tokens: 3, output_tokens: 5 };
 const sse = (events: unknown[]) => events.map((e) => \`data: \${typeof e === "string" ? e : JSON.stringify(e)}\\n\\n\`).join("");
 
-function providerOf(path: string): Provider | undefined {
-  if (path === "/anthropic/v1/messages") return "anthropic";
-  if (path === "/openai/v1/chat/completions") return "openai";
-  if (path === "/groq/openai/v1/chat/completions") return "groq";
-  if (path === "/cerebras/v1/chat/completions") return "cerebras";
-  if (path.startsWith("/gemini/v1beta/models/")) return "gemini";
-  return undefined;
+function routeOf(path: string): [Provider, Shape] | undefined {
+  if (path.startsWith("/gemini/v1beta/models/")) return ["gemini" as Provider, "gemini"];
+  return CHATS[path];
 }
 
-function keyOf(req: IncomingMessage, provider: Provider): string | undefined {
-  if (provider === "anthropic") return req.headers["x-api-key"] as string | undefined;
-  if (provider === "gemini") return req.headers["x-goog-api-key"] as string | undefined;
+function keyOf(req: IncomingMessage, shape: Shape): string | undefined {
+  if (shape === "anthropic") return req.headers["x-api-key"] as string | undefined;
+  if (shape === "gemini") return req.headers["x-goog-api-key"] as string | undefined;
   return req.headers.authorization?.replace(/^Bearer /, "");
 }
 
-function answer(provider: Provider, stream: boolean, res: ServerResponse) {
-  if (provider === "anthropic") {
+function answer(shape: Shape, stream: boolean, res: ServerResponse) {
+  if (shape === "anthropic") {
     const message = { id: "msg_test", type: "message", role: "assistant", model: "test-model", content: [] as object[], stop_reason: null, usage };
     if (!stream) return json(res, 200, { ...message, content: [{ type: "text", text: REPLY }], stop_reason: "end_turn" });
     const events = [
@@ -87,7 +91,7 @@ function answer(provider: Provider, stream: boolean, res: ServerResponse) {
     res.writeHead(200, { "content-type": "text/event-stream" });
     return res.end(events.map(([name, data]) => \`event: \${name}\\ndata: \${JSON.stringify(data)}\\n\\n\`).join(""));
   }
-  if (provider === "gemini") {
+  if (shape === "gemini") {
     const reply = { candidates: [{ content: { role: "model", parts: [{ text: REPLY }] }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 5, totalTokenCount: 8 } };
     if (!stream) return json(res, 200, reply);
     res.writeHead(200, { "content-type": "text/event-stream" });
@@ -115,17 +119,20 @@ export async function startUpstream() {
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       const path = (req.url ?? "").split("?")[0] ?? "";
-      const provider = providerOf(path);
-      if (!provider || req.method !== "POST") return json(res, 404, { error: { message: \`no route \${path}\` } });
-      if (keyOf(req, provider) !== UPSTREAM_KEYS[provider]) return json(res, 401, { error: { message: "invalid key" } });
+      const route = routeOf(path);
+      if (!route || req.method !== "POST") return json(res, 404, { error: { message: \`no route \${path}\` } });
+      const [provider, shape] = route;
+      if (keyOf(req, shape) !== UPSTREAM_KEYS[provider]) return json(res, 401, { error: { message: "invalid key" } });
       const stream = JSON.parse(body || "{}").stream === true || (req.url ?? "").includes("streamGenerateContent");
-      answer(provider, stream, res);
+      answer(shape, stream, res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
   const url = \`http://127.0.0.1:\${port}\`;
-  const baseUrls = { anthropic: \`\${url}/anthropic\`, openai: \`\${url}/openai/v1\`, gemini: \`\${url}/gemini\`, groq: \`\${url}/groq\`, cerebras: \`\${url}/cerebras\` };
+  const baseUrls: Record<string, string> = {
+${names.map((name) => `    ${name}: \`\${url}${CHAT_ROUTES[name as keyof typeof CHAT_ROUTES]?.base ?? `/${name}`}\`,`).join("\n")}
+  };
   return { baseUrls, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 `;

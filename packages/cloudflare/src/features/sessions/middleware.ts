@@ -21,7 +21,6 @@ export interface SessionOptions {
   ttlSeconds?: number;
 }
 
-const ROUTES = new Set(["anthropic.messages", "openai.chat", "groq.chat", "cerebras.chat"]);
 const ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -46,7 +45,8 @@ export function conversationSessions(
         "bad_request",
         `${SESSION_HEADER} must be 1–128 characters of A–Z a–z 0–9 . _ : -`,
       );
-    if (!ROUTES.has(ctx.route))
+    // Chat endpoints (`chat` in their provider file) carry a `messages` conversation.
+    if (!ctx.endpoint.chat)
       throw new GatewayError("bad_request", `Sessions work on chat routes only, not ${ctx.route}.`);
     const body = ctx.json;
     if (!isObject(body) || !Array.isArray(body.messages))
