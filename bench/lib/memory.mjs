@@ -33,17 +33,25 @@ export async function memoryCheck({ root, env, request }) {
   return { ...sluice, bareGrowthKb: bare.growthKb };
 }
 
-/** The same in standalone workerd: a fresh workerd per target, so each peak is that target's alone. */
-export async function workerdMemoryCheck({ root, env, request, startTargets }) {
+/**
+ * The same in standalone workerd: a fresh workerd process per target, so each peak is that target's alone.
+ * Returns { [target]: { after1MB, after100MB, growthKb } }.
+ */
+export async function workerdMemoryCheck({ root, env, request, startWorkerd, names }) {
   const out = {};
-  for (const name of ["sluice-basic", "bare"]) {
-    const targets = await startTargets({ root, env });
-    const target = targets.find((t) => t.name === name);
-    out[name] = await measure(
-      { child: { pid: target.pid }, stop: targets[0].stop },
-      `${target.url}/anthropic/v1/messages`,
-      request,
-    );
+  for (const name of names) {
+    const targets = await startWorkerd({ root, env, names: [name] });
+    const target = targets[0];
+    try {
+      out[name] = await measure(
+        { child: { pid: target.pid }, stop: targets.stop },
+        `${target.url}/anthropic/v1/messages`,
+        request,
+      );
+    } catch (error) {
+      await targets.stop();
+      out[name] = { error: error.message };
+    }
   }
-  return { ...out["sluice-basic"], bareGrowthKb: out.bare.growthKb };
+  return out;
 }

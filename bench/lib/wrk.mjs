@@ -13,7 +13,9 @@ export function wrk(url, { body, headers, seconds, connections = 32 }) {
     lines.push(`wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`);
   writeFileSync(script, lines.join("\n"));
   return new Promise((resolve, reject) => {
-    execFile("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, url], (error, stdout) => {
+    // A long stream on a loaded machine can take seconds: wrk's default 2 s timeout would drop it uncounted.
+    const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "30s", "-s", script, url];
+    execFile("wrk", args, (error, stdout) => {
       if (error) return reject(error);
       const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
       const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);

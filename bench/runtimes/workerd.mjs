@@ -1,7 +1,9 @@
-// workerd targets, standalone (`workerd serve`, not `wrangler dev`): the bare passthrough Worker and the
-// Sluice Worker as `wrangler deploy --dry-run --outdir` bundles it, its Durable Objects on local disk.
+// workerd targets, standalone (`workerd serve`, not `wrangler dev`): the bare passthrough Worker, the floors
+// (bench/workerd/src/floors.js) and the Sluice Worker as `wrangler deploy --dry-run --outdir` bundles it,
+// Durable Objects on local disk or on tmpfs. One process can serve several targets (throughput runs), or a
+// single one (CPU per event and memory, so each process's counters are that target's alone).
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import workerd from "workerd";
@@ -13,98 +15,150 @@ import { freePort, spawnServer } from "../lib/spawn.mjs";
 const COMPATIBILITY_DATE = "2026-10-01";
 /** The limiter check: a bucket of this many requests that does not refill within the run. */
 export const LIMITED = 100;
+/** tmpfs, for Durable Object storage that never waits on a disk. */
+const TMPFS = "/dev/shm";
 const str = (value) => JSON.stringify(String(value));
 
-/** Bundles the Sluice bench Worker exactly as a deploy would, into `dir`. */
-export function bundleSluiceWorker(root, dir) {
+/** Bundles the Sluice bench Worker exactly as a deploy would, into `dir` (once per run). */
+let bundled;
+export function bundleSluiceWorker(root) {
+  if (bundled) return bundled;
+  const dir = mkdtempSync(join(tmpdir(), "sluice-bundle-"));
   execFileSync(join(root, "bench/node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", dir], {
     cwd: join(root, "bench/workerd"),
     stdio: "pipe",
   });
-  return join(dir, "sluice.js");
+  bundled = join(dir, "sluice.js");
+  return bundled;
 }
 
-function worker(name, module, bindings, extra = "") {
-  return `const ${name} :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed ${str(module)})],
-  compatibilityDate = ${str(COMPATIBILITY_DATE)},
-  bindings = [${bindings.join(", ")}],
-  globalOutbound = "loopback",${extra}
-);`;
-}
-
-export function workerdConfig({ dir, ports, env }) {
+/**
+ * Every target the bench knows: its module, extra bindings, and its Durable Object class (if any).
+ * sluice-plain is `createWorker()` with neither a rate limit nor metrics: the stream path alone;
+ * sluice-native the same with `nativeStreams: true`; sluice-native-basic is sluice-basic with it.
+ */
+function targetSpecs(env) {
   const text = (name, value) => `(name = ${str(name)}, text = ${str(value)})`;
   const common = [
     text("ANTHROPIC_API_KEY", env.PROVIDER_KEY),
     text("ANTHROPIC_BASE_URL", env.UPSTREAM_ANTHROPIC),
   ];
-  const sluiceBindings = (m, rate = "1000000000/60s", extra = []) => [
-    ...common,
-    ...extra,
-    text("SLUICE_KEYS", env.CLIENT_KEY),
-    text("SLUICE_RATE_LIMIT", rate),
-    text("BENCH_MODE", m),
-    `(name = "RATE_LIMITER", durableObjectNamespace = (className = "SluiceRateLimiter"))`,
-  ];
-  const durable = `
-  durableObjectNamespaces = [(className = "SluiceRateLimiter", uniqueKey = "sluice-bench-rate-limiter", enableSql = true)],
-  durableObjectStorage = (localDisk = "do-disk"),`;
+  const limiter = `(name = "RATE_LIMITER", durableObjectNamespace = (className = "SluiceRateLimiter"))`;
+  const sluice = (mode, { rate = "1000000000/60s", extra = [] } = {}) => ({
+    module: "sluice.js",
+    bindings: [
+      ...common,
+      ...extra,
+      text("SLUICE_KEYS", env.CLIENT_KEY),
+      text("BENCH_MODE", mode),
+      ...(rate ? [text("SLUICE_RATE_LIMIT", rate), limiter] : []),
+    ],
+    durable: rate ? "SluiceRateLimiter" : undefined,
+  });
+  const floor = (kind) => ({
+    module: "floors.js",
+    bindings: [
+      ...common,
+      text("FLOOR", kind),
+      ...(kind === "do" ? [`(name = "COUNTER", durableObjectNamespace = (className = "FloorCounter"))`] : []),
+    ],
+    durable: kind === "do" ? "FloorCounter" : undefined,
+  });
+  return {
+    bare: { module: "bare.js", bindings: common },
+    "floor-pump": floor("pump"),
+    "floor-tee": floor("tee"),
+    "floor-do": floor("do"),
+    "floor-tee1": floor("tee1"),
+    "floor-teepipe": floor("teepipe"),
+    "floor-teepaced": floor("teepaced"),
+    "sluice-plain": sluice("plain", { rate: undefined, extra: [text("BENCH_METRICS", "off")] }),
+    "sluice-native": sluice("plain", {
+      rate: undefined,
+      extra: [text("BENCH_METRICS", "off"), text("BENCH_NATIVE", "1")],
+    }),
+    "sluice-native-basic": sluice("basic", { extra: [text("BENCH_NATIVE", "1")] }),
+    "sluice-basic": sluice("basic"),
+    "sluice-full": sluice("full"),
+    "sluice-lease": sluice("basic", { extra: [text("BENCH_LEASE", "16")] }),
+    "sluice-limited": sluice("basic", { rate: `${LIMITED}/86400s` }),
+  };
+}
+
+export function workerdConfig({ names, ports, env, storageDir }) {
+  const specs = targetSpecs(env);
+  const id = (name) => name.replace(/-(\w)/g, (_, c) => c.toUpperCase());
+  const services = names.map((name) => `(name = ${str(name)}, worker = .${id(name)})`);
+  const sockets = names.map(
+    (name) =>
+      `(name = ${str(name)}, address = "127.0.0.1:${ports[name]}", http = (), service = ${str(name)})`,
+  );
+  const workers = names.map((name) => {
+    const spec = specs[name];
+    const durable = spec.durable
+      ? `
+  durableObjectNamespaces = [(className = ${str(spec.durable)}, uniqueKey = ${str(`sluice-bench-${name}`)}, enableSql = true)],
+  durableObjectStorage = (localDisk = "do-storage"),`
+      : "";
+    return `const ${id(name)} :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed ${str(spec.module)})],
+  compatibilityDate = ${str(COMPATIBILITY_DATE)},
+  bindings = [${spec.bindings.join(", ")}],
+  globalOutbound = "loopback",${durable}
+);`;
+  });
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
-    (name = "bare", worker = .bareWorker),
-    (name = "sluice-basic", worker = .sluiceBasic),
-    (name = "sluice-full", worker = .sluiceFull),
-    (name = "sluice-lease", worker = .sluiceLease),
-    (name = "sluice-limited", worker = .sluiceLimited),
+    ${services.join(",\n    ")},
     (name = "loopback", network = (allow = ["local", "private", "public"])),
-    (name = "do-disk", disk = (path = ${str(join(dir, "do"))}, writable = true)),
+    (name = "do-storage", disk = (path = ${str(storageDir)}, writable = true)),
   ],
   sockets = [
-    (name = "bare", address = "127.0.0.1:${ports.bare}", http = (), service = "bare"),
-    (name = "sluice-basic", address = "127.0.0.1:${ports["sluice-basic"]}", http = (), service = "sluice-basic"),
-    (name = "sluice-full", address = "127.0.0.1:${ports["sluice-full"]}", http = (), service = "sluice-full"),
-    (name = "sluice-lease", address = "127.0.0.1:${ports["sluice-lease"]}", http = (), service = "sluice-lease"),
-    (name = "sluice-limited", address = "127.0.0.1:${ports["sluice-limited"]}", http = (), service = "sluice-limited"),
+    ${sockets.join(",\n    ")},
   ],
 );
 
-${worker("bareWorker", "bare.js", common)}
-${worker("sluiceBasic", "sluice.js", sluiceBindings("basic"), durable)}
-${worker("sluiceFull", "sluice.js", sluiceBindings("full"), durable.replace("sluice-bench-rate-limiter", "sluice-bench-rate-limiter-full"))}
-${worker("sluiceLease", "sluice.js", sluiceBindings("basic", undefined, [text("BENCH_LEASE", "16")]), durable.replace("sluice-bench-rate-limiter", "sluice-bench-rate-limiter-lease"))}
-${worker("sluiceLimited", "sluice.js", sluiceBindings("basic", `${LIMITED}/86400s`), durable.replace("sluice-bench-rate-limiter", "sluice-bench-rate-limiter-limited"))}
+${workers.join("\n")}
 `;
 }
 
-export async function startWorkerdTargets({ root, env }) {
+/**
+ * Starts one workerd process serving `names`. `storage`: "disk" (a temp dir on the root filesystem) or
+ * "tmpfs" (/dev/shm) for the Durable Objects' SQLite files.
+ */
+export async function startWorkerd({ root, env, names, storage = "disk" }) {
   const dir = mkdtempSync(join(tmpdir(), "sluice-workerd-"));
-  mkdirSync(join(dir, "do"));
-  copyFileSync(bundleSluiceWorker(root, join(dir, "bundle")), join(dir, "sluice.js"));
-  copyFileSync(join(root, "bench/workerd/src/bare.js"), join(dir, "bare.js"));
-  const ports = {
-    bare: await freePort(),
-    "sluice-basic": await freePort(),
-    "sluice-full": await freePort(),
-    "sluice-lease": await freePort(),
-    "sluice-limited": await freePort(),
-  };
-  const { writeFileSync } = await import("node:fs");
-  writeFileSync(join(dir, "config.capnp"), workerdConfig({ dir, ports, env }));
+  const base = storage === "tmpfs" && existsSync(TMPFS) ? TMPFS : dir;
+  const storageDir = mkdtempSync(join(base, "sluice-do-"));
+  copyFileSync(bundleSluiceWorker(root), join(dir, "sluice.js"));
+  for (const file of ["bare.js", "floors.js"])
+    copyFileSync(join(root, "bench/workerd/src", file), join(dir, file));
+  const ports = {};
+  for (const name of names) ports[name] = await freePort();
+  writeFileSync(join(dir, "config.capnp"), workerdConfig({ names, ports, env, storageDir }));
   const server = spawnServer(workerdBinary, ["serve", join(dir, "config.capnp")], dir);
-  await waitForPort(ports.bare);
-  const limited = `http://127.0.0.1:${ports["sluice-limited"]}`;
-  delete ports["sluice-limited"];
-  const targets = Object.entries(ports).map(([name, port]) => ({
+  await waitForPort(ports[names[0]]);
+  const targets = names.map((name) => ({
     name,
-    url: `http://127.0.0.1:${port}`,
-    // One workerd process serves all three; CPU per request is measured on it while only one target is loaded.
+    url: `http://127.0.0.1:${ports[name]}`,
+    // One process may serve several targets; CPU per request is measured on it while only one is loaded.
     pid: server.child.pid,
-    stop: name === "bare" ? server.stop : async () => {},
+    stop: async () => {},
   }));
-  targets.limiter = { url: limited, capacity: LIMITED };
+  targets.stop = server.stop;
+  return targets;
+}
+
+/** The throughput set: every target in one process, plus the exact-admission check's bucket. */
+export async function startWorkerdTargets({ root, env }) {
+  const names = ["bare", "floor-pump", "floor-do", "sluice-basic", "sluice-full", "sluice-lease"];
+  const all = await startWorkerd({ root, env, names: [...names, "sluice-limited"] });
+  const limited = all.find((t) => t.name === "sluice-limited");
+  const targets = all.filter((t) => t !== limited);
+  targets[0].stop = all.stop;
+  targets.limiter = { url: limited.url, capacity: LIMITED };
   return targets;
 }
 

@@ -16,6 +16,13 @@ export { type BindingNames, ConfigurationError, DEFAULT_BINDINGS } from "./env/b
 export { BASE_URL_VARS, type SluiceEnv } from "./env/vars.js";
 export type { CloudflareOptions, Features } from "./env/options.js";
 
+/** workerd's native pass-through: piping a fetch body into it runs in the runtime, not in JavaScript. */
+const identityPassThrough = () =>
+  new IdentityTransformStream() as unknown as {
+    readable: ReadableStream<Uint8Array>;
+    writable: WritableStream<Uint8Array>;
+  };
+
 const cloudflareClientAddress = (request: Request) => request.headers.get("cf-connecting-ip") ?? undefined;
 
 /** Everything `createGateway` needs, read from `env`, plus which features ended up on. */
@@ -52,7 +59,11 @@ export function gatewayOptionsFromEnv<E extends object>(
     // After `extra`, group by group: what the env turned on stays unless `extra` sets that very field.
     clients: { ...(keys ? { keys } : {}), ...extra.clients },
     limits: { ...(rate ? { rate } : {}), ...extra.limits },
-    upstream: { ...extra.upstream, ...(ai ? { fetch: workersAiFetch(ai, extra.upstream?.fetch) } : {}) },
+    upstream: {
+      ...(options.nativeStreams ? { nativeStreams: { passThrough: identityPassThrough } } : {}),
+      ...extra.upstream,
+      ...(ai ? { fetch: workersAiFetch(ai, extra.upstream?.fetch) } : {}),
+    },
     providers, // env base URLs merged with `extra.providers`, not replaced by it
     middleware: [...pipeline.middleware, ...(extra.middleware ?? [])],
     stores: {

@@ -10,6 +10,7 @@ export type {
   UpstreamFetch,
   UpstreamOptions,
 } from "./options.js";
+export type { PassThrough } from "./stream/observe.js";
 export { GatewayContext, type ExecutionContextLike } from "./context.js";
 export { compose, type Handler, type Middleware, type Next } from "./compose.js";
 export { FAILURES, FAILURE_HEADER, GatewayError, type FailureName } from "./failures.js";

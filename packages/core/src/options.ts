@@ -11,6 +11,7 @@ import type { AdminOptions } from "./admin/index.js";
 import type { PricingTable } from "./middleware/pricing.js";
 import type { BudgetOptions } from "./spend/budget.js";
 import type { SecretsPort } from "./ports/secrets.js";
+import type { PassThrough } from "./stream/observe.js";
 import type { LeaseOptions } from "./middleware/rate-limit-lease.js";
 import type { Endpoint, ProviderName } from "./providers/types.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./upstream/breaker.js";
@@ -124,6 +125,14 @@ export interface UpstreamOptions {
    * request spliced into the same client stream. `true` allows one resumption per call.
    */
   streamResumption?: boolean | { maxResumes?: number };
+  /**
+   * Stream SSE answers through the runtime rather than JavaScript: the upstream body is `tee()`d, one branch
+   * piped natively to the client through `passThrough` (workerd: `() => new IdentityTransformStream()`), the
+   * other read for usage a few times per stream. Off by default: on this path an in-stream error event of a
+   * success stream reaches the client unscrubbed (docs/security.md). Streams that resume or translate, and
+   * Gemini's JSON-array streams, always take the JavaScript path.
+   */
+  nativeStreams?: { passThrough: PassThrough } | false;
   /** How upstream requests are made. Default: the global `fetch`. */
   fetch?: UpstreamFetch;
 }
@@ -176,6 +185,8 @@ export interface ResolvedOptions {
   breaker?: CircuitBreaker;
   holdPreambleMs: number;
   maxResumes: number;
+  /** Set when SSE answers take the native stream path. */
+  streamPassThrough?: PassThrough;
 }
 
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
@@ -217,6 +228,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
         ? new CircuitBreaker(stores.counters, upstream.circuitBreaker)
         : undefined,
     holdPreambleMs: upstream.holdPreambleMs ?? 2000,
+    streamPassThrough: upstream.nativeStreams ? upstream.nativeStreams.passThrough : undefined,
     maxResumes:
       upstream.streamResumption === true
         ? 1

@@ -11,9 +11,14 @@ export interface PreambleResult {
   /** An error event came before any content: the stream is worth retrying. */
   overloaded: boolean;
   /** Everything read so far followed by the rest of the upstream body, pulled on demand. */
-  reader: ChunkReader;
+  reader: HeldReader;
   cancel(): Promise<void>;
 }
+
+/** The held chunks' reader; `detach` hands back the chunks and the untouched rest of the upstream stream instead. */
+export type HeldReader = ChunkReader & {
+  detach(): { head: Uint8Array[]; rest: ReadableStream<Uint8Array> } | undefined;
+};
 
 const WAITED = Symbol("waited");
 
@@ -66,7 +71,7 @@ export async function holdPreamble(
     sse.push(result.value);
   }
   // Held chunks first, then the rest straight from the upstream reader: no extra stream layer per chunk.
-  const chunks: ChunkReader = {
+  const chunks: HeldReader = {
     async read() {
       const next = held.shift();
       if (next) return { done: false, value: next };
@@ -77,6 +82,12 @@ export async function holdPreamble(
       return result;
     },
     cancel: (reason) => reader.cancel(reason),
+    // Only while no read is in flight (a read left pending by the deadline would lose its chunk).
+    detach() {
+      if (pending || broken !== undefined) return undefined;
+      reader.releaseLock();
+      return { head: held.splice(0), rest: body };
+    },
   };
   return { overloaded: verdict === "error", reader: chunks, cancel: () => reader.cancel().catch(() => {}) };
 }

@@ -7,6 +7,7 @@ import { FAILURE_HEADER, type FailureName, GatewayError, failureForUpstreamStatu
 import { errorResponse } from "../respond.js";
 import { asStream, type ChunkReader, type TapResult, tapBody } from "../stream/tap.js";
 import { USAGE_READERS, type Usage, emptyUsage } from "../stream/usage.js";
+import { nativeSource, observeBody } from "../stream/observe.js";
 import { isRetryable } from "./backoff.js";
 import { redactor, type Redactor } from "../stream/redact.js";
 import { clientResponseHeaders } from "./headers.js";
@@ -151,18 +152,31 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
     source = asStream(body).pipeThrough(target.translation.stream());
     headers.delete("request-id");
   }
-  const { stream, done } = tapBody(source, {
-    sse,
-    readUsage: USAGE_READERS[provider.name],
-    collectLimit: JSON_BUFFER_LIMIT,
-    idleTimeoutMs: options.streamIdleMs,
-    errorEvent: (name, message) => provider.streamErrorEvent(name, message, ctx.endpoint.name),
-    jsonArrayErrorTail: provider.jsonArrayErrorTail,
-    abortUpstream: () => control.abort(),
-    startedAt: ctx.startedAt,
-    resumer: sse && !target.translation ? resumer : undefined,
-    scrubAfterError: scrub.bytes,
-  });
+  // The native path (opt-in, see nativeStreams): SSE passed on by the runtime, usage read on the side.
+  const native =
+    options.streamPassThrough && sse && !target.translation && !resumer ? nativeSource(body) : undefined;
+  const { stream, done } = native
+    ? observeBody(native.rest, {
+        head: native.head,
+        passThrough: options.streamPassThrough!,
+        readUsage: USAGE_READERS[provider.name],
+        idleTimeoutMs: options.streamIdleMs,
+        errorEvent: (name, message) => provider.streamErrorEvent(name, message, ctx.endpoint.name),
+        abortUpstream: () => control.abort(),
+        startedAt: ctx.startedAt,
+      })
+    : tapBody(source, {
+        sse,
+        readUsage: USAGE_READERS[provider.name],
+        collectLimit: JSON_BUFFER_LIMIT,
+        idleTimeoutMs: options.streamIdleMs,
+        errorEvent: (name, message) => provider.streamErrorEvent(name, message, ctx.endpoint.name),
+        jsonArrayErrorTail: provider.jsonArrayErrorTail,
+        abortUpstream: () => control.abort(),
+        startedAt: ctx.startedAt,
+        resumer: sse && !target.translation ? resumer : undefined,
+        scrubAfterError: scrub.bytes,
+      });
   return { response: new Response(stream, { status: response.status, headers }), completion: done, failure };
 }
 

@@ -1,0 +1,128 @@
+// Floors: what the runtime itself costs for the shapes of work Sluice does, measured in the same run.
+// FLOOR selects one:
+//   "pump"   a JS loop reading every chunk and writing it into an IdentityTransformStream (no parsing);
+//   "tee"    the runtime's tee(), the second branch read by a coalescing BYOB reader (readAtLeast 16 KB).
+//            Cheap, but not a valid design: the tee pulls the source with the largest pending read's minimum,
+//            so the client's branch waits for 16 KB too (first byte of a slow stream delayed; and a reset
+//            loses the bytes read so far). Measured to show why;
+//   "tee1"   the same with readAtLeast(1): every chunk wakes the observer (the honest cost of a plain tee);
+//   "teepaced" readAtLeast(1) into a 64 KB buffer, pausing 5 ms after a short read so chunks coalesce in the
+//            tee's buffer: the client's branch is never delayed, the observer wakes a few times per stream;
+//   "teepipe" "tee" with the client's branch piped natively into an IdentityTransformStream, then a tail
+//            written after it (how an error event can still be appended on a native path);
+//   "do"     one Durable Object RPC doing one SQLite upsert per request, then the bare passthrough.
+import { DurableObject } from "cloudflare:workers";
+
+export class FloorCounter extends DurableObject {
+  constructor(ctx, env) {
+    super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, n INTEGER NOT NULL)");
+  }
+  hit(key) {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO hits (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1",
+      key,
+    );
+    return true;
+  }
+}
+
+function forward(request, env) {
+  const url = new URL(request.url);
+  const headers = new Headers(request.headers);
+  headers.set("x-api-key", env.ANTHROPIC_API_KEY);
+  return fetch(env.ANTHROPIC_BASE_URL + url.pathname.replace(/^\/anthropic/, ""), {
+    method: request.method,
+    headers,
+    body: request.body,
+  });
+}
+
+async function pump(body, writable) {
+  const reader = body.getReader();
+  const writer = writable.getWriter();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    await writer.write(value);
+  }
+  await writer.close();
+}
+
+async function observe(branch, min = 16 * 1024) {
+  const reader = branch.getReader({ mode: "byob" });
+  let buffer = new ArrayBuffer(16 * 1024);
+  let bytes = 0;
+  let reads = 0;
+  for (;;) {
+    reads++;
+    const { done, value } = await reader.readAtLeast(min, new Uint8Array(buffer));
+    if (value) {
+      bytes += value.byteLength;
+      buffer = value.buffer;
+    }
+    if (done) return { bytes, reads };
+  }
+}
+
+/** readAtLeast(1): never delays the client's branch; pausing after a short read lets chunks pile up. */
+async function observePaced(branch, pauseMs) {
+  const reader = branch.getReader({ mode: "byob" });
+  let buffer = new ArrayBuffer(64 * 1024);
+  let bytes = 0;
+  let reads = 0;
+  for (;;) {
+    reads++;
+    const { done, value } = await reader.readAtLeast(1, new Uint8Array(buffer));
+    if (value) {
+      bytes += value.byteLength;
+      buffer = value.buffer;
+    }
+    if (done) return { bytes, reads };
+    if (value.byteLength < buffer.byteLength / 2) await new Promise((r) => setTimeout(r, pauseMs));
+  }
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    if (env.FLOOR === "do") {
+      const stub = env.COUNTER.get(env.COUNTER.idFromName(request.headers.get("x-api-key") ?? "-"));
+      await stub.hit("bench");
+      return forward(request, env);
+    }
+    const upstream = await forward(request, env);
+    if (!upstream.body) return upstream;
+    if (env.FLOOR === "pump") {
+      const { readable, writable } = new IdentityTransformStream();
+      ctx.waitUntil(pump(upstream.body, writable));
+      return new Response(readable, upstream);
+    }
+    if (env.FLOOR === "tee" || env.FLOOR === "tee1") {
+      const [client, observer] = upstream.body.tee();
+      ctx.waitUntil(observe(observer, env.FLOOR === "tee1" ? 1 : undefined));
+      return new Response(client, upstream);
+    }
+    if (env.FLOOR === "teepaced") {
+      const [client, observer] = upstream.body.tee();
+      ctx.waitUntil(observePaced(observer, 5));
+      return new Response(client, upstream);
+    }
+    if (env.FLOOR === "teepipe") {
+      const [client, observer] = upstream.body.tee();
+      const { readable, writable } = new IdentityTransformStream();
+      ctx.waitUntil(observe(observer));
+      ctx.waitUntil(
+        client
+          .pipeTo(writable, { preventClose: true, preventAbort: true })
+          .catch(() => {})
+          .then(async () => {
+            const w = writable.getWriter();
+            await w.write(new TextEncoder().encode("event: tail\ndata: {}\n\n"));
+            await w.close();
+          }),
+      );
+      return new Response(readable, upstream);
+    }
+    return upstream;
+  },
+};

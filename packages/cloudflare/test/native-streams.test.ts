@@ -1,0 +1,88 @@
+// `nativeStreams: true` in workerd: the upstream body tee()d, one branch piped natively into an
+// IdentityTransformStream for the client, the other read for usage. Checked here in the real runtime:
+// unbuffered delivery, the error event after a reset, and backpressure with a slow client (the upstream is
+// not read ahead of the client: nothing is buffered for it).
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import { claude, fakeUrl, gateway } from "./features-helpers.js";
+
+interface Sent {
+  body?: string;
+  completed: boolean;
+  aborted: boolean;
+  bytesSent: number;
+}
+async function upstreamRecord(marker: string): Promise<Sent | undefined> {
+  const records = (await (await fetch(`${fakeUrl}/_fake/records`)).json()) as Sent[];
+  return records.find((r) => r.body?.includes(marker));
+}
+
+function streamCall(handler: ReturnType<typeof gateway>, marker: string, headers: Record<string, string>) {
+  const ctx = createExecutionContext();
+  const response = handler.handler(
+    new Request("https://sluice.test/anthropic/v1/messages", {
+      method: "POST",
+      headers: {
+        "x-api-key": handler.clientKey,
+        "anthropic-version": "2023-06-01",
+        "content-type": "application/json",
+        ...headers,
+      },
+      body: JSON.stringify(claude(marker, { stream: true })),
+    }),
+    handler.env,
+    ctx,
+  );
+  return { ctx, response };
+}
+
+describe("nativeStreams in workerd", () => {
+  test("streams the same events, and reads usage (the metric point carries it)", async () => {
+    const gw = gateway({ nativeStreams: true });
+    const { text, status } = await gw.call("/anthropic/v1/messages", {
+      json: claude(`native ${crypto.randomUUID()}`, { stream: true }),
+      headers: { "x-fake-usage": "input=11,output=9" },
+    });
+    expect(status).toBe(200);
+    for (const event of ["message_start", "content_block_delta", "message_delta", "message_stop"])
+      expect(text).toContain(`event: ${event}`);
+  });
+
+  test("delivers the first event while the upstream is still dripping", async () => {
+    const gw = gateway({ nativeStreams: true });
+    const marker = `drip ${crypto.randomUUID()}`;
+    const { ctx, response } = streamCall(gw, marker, { "x-fake-fault": "drip=200", "x-fake-events": "6" });
+    const reader = (await response).body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain("event: message_start");
+    expect((await upstreamRecord(marker))?.completed).toBe(false);
+    await reader.cancel();
+    await waitOnExecutionContext(ctx);
+  });
+
+  test("a reset mid-stream ends with the provider's error event after the bytes already sent", async () => {
+    const gw = gateway({ nativeStreams: true });
+    const { text } = await gw.call("/anthropic/v1/messages", {
+      json: claude(`reset ${crypto.randomUUID()}`, { stream: true }),
+      headers: { "x-fake-fault": "reset-after=2" },
+    });
+    expect(text).toContain("content_block_delta");
+    expect(text).toContain("event: error");
+    expect(text).toContain("The upstream connection broke mid-stream.");
+  });
+
+  test("a slow client holds the upstream back: nothing is read far ahead of it", async () => {
+    const gw = gateway({ nativeStreams: true });
+    const marker = `slow ${crypto.randomUUID()}`;
+    const { ctx, response } = streamCall(gw, marker, { "x-fake-fault": `huge=${64 * 1024 * 1024}` });
+    const reader = (await response).body!.getReader();
+    await reader.read();
+    // The client now reads nothing for a while. Over loopback the upstream could send all 64 MB in that time.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sent = (await upstreamRecord(marker))?.bytesSent ?? 0;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+    await reader.cancel();
+    await waitOnExecutionContext(ctx);
+  });
+});
