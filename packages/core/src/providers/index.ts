@@ -1,13 +1,8 @@
-/** The registry: every provider file in this folder, and what the rest of Sluice derives from them. */
-import { anthropic } from "./anthropic.js";
-import { cerebras } from "./cerebras.js";
-import { gemini } from "./gemini.js";
-import { groq } from "./groq.js";
-import { openai } from "./openai.js";
+/** The registry: what the rest of Sluice derives from the provider files listed in `list.ts`. */
+import { PROVIDER_LIST } from "./list.js";
 import type { Endpoint, ProviderEnv, ProviderSpec } from "./types.js";
 
-/** The built-in providers, in the order docs and generated files list them. */
-export const PROVIDER_LIST = [anthropic, openai, gemini, groq, cerebras] as const;
+export { PROVIDER_LIST };
 
 export type ProviderName = (typeof PROVIDER_LIST)[number]["name"];
 
