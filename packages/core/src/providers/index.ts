@@ -16,7 +16,7 @@ export const PROVIDERS = Object.fromEntries(PROVIDER_LIST.map((p) => [p.name, p]
 /** Secret names of every provider key, primary and secondary: what an adapter must treat as secrets. */
 export const PROVIDER_SECRET_NAMES: readonly string[] = PROVIDER_LIST.flatMap((p) => p.keySecrets);
 
-/** The endpoint a route name ("groq.chat") stands for, if a JSON endpoint of a known provider. */
+/** The endpoint a route name ("openai.chat") stands for, if a JSON endpoint of a known provider. */
 export function endpointOf(route: string): { provider: ProviderSpec; endpoint: Endpoint } | undefined {
   const dot = route.indexOf(".");
   const name = route.slice(0, dot);
