@@ -1,0 +1,9 @@
+/**
+ * @module Sluice on self-hosted Node.js: a `node:http` server (streaming, backpressure, client aborts,
+ * graceful drain) and Redis, Valkey or Redis Cluster over TCP through node-redis, so N gateway processes
+ * behind a load balancer share exact rate limits, budgets, the cache, managed keys and usage.
+ */
+export { createNodeGateway, type NodeGateway, type NodeGatewayOptions } from "./gateway.js";
+export { ConfigurationError, nodeOptionsFromEnv, type NodeEnvOptions } from "./env.js";
+export { nodeRedisCommands, type NodeRedisClient, type NodeRedisMulti } from "./redis.js";
+export { serve, type FetchHandler, type NodeServer, type ServeOptions } from "./server.js";

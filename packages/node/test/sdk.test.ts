@@ -1,0 +1,109 @@
+/**
+ * `serve` in this process with a gateway from `createNodeGateway` on a real redis-server and the fake upstream
+ * behind it; the official SDKs stream through it; a client that leaves mid-stream ends the upstream call; the
+ * cache answers a repeat from Redis; background work is drained by `close`.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-upstream";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisServer, startRedisServer } from "../../redis/test/tooling/redis-server.js";
+import { createNodeGateway, type NodeServer, serve } from "../src/index.js";
+
+const KEY = "sluice-node-sdk-0001";
+let redis: RedisServer;
+let fake: FakeUpstream;
+let server: NodeServer;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  fake = await startFakeUpstream();
+  const { gateway, close } = await createNodeGateway({
+    ANTHROPIC_API_KEY: FAKE_KEYS.anthropic,
+    OPENAI_API_KEY: FAKE_KEYS.openai,
+    ANTHROPIC_BASE_URL: fake.baseUrls.anthropic,
+    OPENAI_BASE_URL: fake.baseUrls.openai,
+    SLUICE_KEYS: KEY,
+    SLUICE_RATE_LIMIT: "1000/60s",
+    SLUICE_CACHE_TTL: "60",
+    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+  });
+  server = await serve((request, execution) => gateway.fetch(request, execution), {
+    port: 0,
+    hostname: "127.0.0.1",
+    signals: [],
+    onShutdown: close,
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  await fake?.close();
+  await redis?.stop();
+});
+
+describe("the official SDKs through serve()", () => {
+  it("streams Anthropic messages", async () => {
+    const client = new Anthropic({ apiKey: KEY, baseURL: `${server.url}/anthropic`, maxRetries: 0 });
+    const stream = client.messages.stream({
+      model: "claude-sonnet-4-5",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "hello" }],
+    });
+    let text = "";
+    stream.on("text", (delta) => {
+      text += delta;
+    });
+    const final = await stream.finalMessage();
+    expect(text.length).toBeGreaterThan(0);
+    expect(final.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it("streams OpenAI chat chunks", async () => {
+    const client = new OpenAI({ apiKey: KEY, baseURL: `${server.url}/openai/v1`, maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      stream: true,
+      messages: [{ role: "user", content: "hello" }],
+    });
+    let chunks = 0;
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) chunks++;
+    expect(chunks).toBeGreaterThan(0);
+  });
+
+  it("answers a repeated call from the Redis cache once the background write is drained", async () => {
+    const client = new OpenAI({ apiKey: KEY, baseURL: `${server.url}/openai/v1`, maxRetries: 0 });
+    const body = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "cache me" }] };
+    await client.chat.completions.create(body);
+    for (let i = 0; i < 100 && server.pending > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const before = fake.records.length;
+    const { response } = await client.chat.completions.create(body).withResponse();
+    expect(response.headers.get("x-sluice-cache")).toBe("HIT");
+    expect(fake.records.length).toBe(before);
+  });
+
+  it("a client that leaves mid-stream aborts the upstream call", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/openai/v1/chat/completions`, {
+      method: "POST",
+      signal: controller.signal,
+      headers: {
+        authorization: `Bearer ${KEY}`,
+        "content-type": "application/json",
+        "x-fake-events": "50",
+        "x-fake-fault": "drip=100",
+      },
+      body: JSON.stringify({
+        model: "gpt-4o-mini",
+        stream: true,
+        messages: [{ role: "user", content: "a long answer please" }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    const record = fake.records[fake.records.length - 1]!;
+    for (let i = 0; i < 100 && !record.aborted; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(record.aborted).toBe(true);
+  });
+});
