@@ -65,17 +65,18 @@ export function nodeOptionsFromEnv(
     }
     return gatewayOptionsFromEnv(env);
   }
-  const stores = {
-    rateLimit: redisRateLimitStore(redis, { prefix: `${prefix}rl:` }),
+  const stores: NonNullable<GatewayOptions["stores"]> = {
+    counters: redisRateLimitStore(redis, { prefix: `${prefix}rl:` }),
     cache: redisCache(redis, { prefix: `${prefix}cache:` }),
     ...(adminKey ? { usage: redisUsageStore(redis, { prefix: `${prefix}usage:` }) } : {}),
   };
   const options: GatewayOptions = gatewayOptionsFromEnv(env, { stores });
   if (adminKey) {
-    options.keys = withStaticKeys(
+    const keys = withStaticKeys(
       redisKeyStore(redis, { prefix: `${prefix}keys:` }),
       staticKeys(options.secrets),
     );
+    options.clients = { ...options.clients, keys };
   }
   return options;
 }
