@@ -20,6 +20,7 @@ import { responseCache } from "./middleware/response-cache.js";
 import { type GatewayOptions, resolveOptions } from "./options.js";
 import { responseForThrown } from "./respond.js";
 import { providerRoutes } from "./routing.js";
+import { checkedRetention, type HousekeepingReport, housekeeping } from "./housekeeping.js";
 import { forwardUpstream } from "./upstream/forward.js";
 import { budgets } from "./spend/budget.js";
 import { usageCounter } from "./spend/usage-counter.js";
@@ -28,6 +29,8 @@ import { parseRate } from "./util/time.js";
 export interface Gateway {
   /** Handles one request. Pass the runtime's execution context so metrics and cache writes finish after the response. */
   fetch(request: Request, execution?: ExecutionContextLike): Promise<Response>;
+  /** One pass of `housekeeping()` over this gateway's stores, with its `retention`: call it from a scheduler. */
+  housekeeping(now?: number): Promise<HousekeepingReport>;
 }
 
 /**
@@ -46,6 +49,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : clients.keys;
   const rule = typeof limits.rate === "string" ? parseRate(limits.rate) : limits.rate || undefined;
 
+  if (options.retention) checkedRetention(options.retention); // a wrong retention fails at start, not at 3 a.m.
   const pricing = { ...DEFAULT_PRICING, ...options.pricing };
   const manageable = keys ? !!keys.put : false;
   const adminOn = options.admin ?? (manageable || !!stores.usage);
@@ -98,6 +102,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const handle = compose(front, providerRoutes(resolved, run));
 
   return {
+    housekeeping: (now) => housekeeping(stores, options.retention, now),
     async fetch(request, execution) {
       try {
         return await handle({ request, url: new URL(request.url), execution });

@@ -11,6 +11,12 @@ export type {
   UpstreamOptions,
 } from "./options.js";
 export type { PassThrough } from "./stream/observe.js";
+export {
+  housekeeping,
+  DEFAULT_RETENTION,
+  type HousekeepingReport,
+  type RetentionOptions,
+} from "./housekeeping.js";
 export { GatewayContext, type ExecutionContextLike } from "./context.js";
 export { compose, type Handler, type Middleware, type Next } from "./compose.js";
 export { FAILURES, FAILURE_HEADER, GatewayError, type FailureName } from "./failures.js";
@@ -55,6 +61,7 @@ export {
   COUNTER_FIELDS,
   counterEntries,
   daysBetween,
+  dayRowHour,
   emptyCounters,
   hourOf,
   hoursBetween,

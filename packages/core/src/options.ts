@@ -13,6 +13,7 @@ import type { BudgetOptions } from "./spend/budget.js";
 import type { SecretsPort } from "./ports/secrets.js";
 import type { PassThrough } from "./stream/observe.js";
 import type { LeaseOptions } from "./middleware/rate-limit-lease.js";
+import type { RetentionOptions } from "./housekeeping.js";
 import type { Endpoint, ProviderName } from "./providers/types.js";
 import { CircuitBreaker, type CircuitBreakerOptions } from "./upstream/breaker.js";
 import type { FallbackTarget } from "./upstream/targets.js";
@@ -165,6 +166,8 @@ export interface GatewayOptions {
   middleware?: Middleware[];
   /** Path prefix Sluice is mounted under, e.g. "/llm". Default "". */
   basePath?: string;
+  /** How long `gateway.housekeeping()` keeps usage hourly, and at all. Default 7 and 400 days. */
+  retention?: RetentionOptions;
 }
 
 export interface ResolvedOptions {

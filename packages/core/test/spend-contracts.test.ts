@@ -5,9 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { memoryKeyStore, memoryUsageStore } from "../src/memory/index.js";
 import type { ClientKeyRecord, KeyStore, UsageRow, UsageStore } from "../src/ports/index.js";
-import { addCounters, counterEntries, emptyCounters } from "../src/ports/usage.js";
+import { addCounters, counterEntries, dayRowHour, emptyCounters } from "../src/ports/usage.js";
 import { keyStoreContract, usageStoreContract } from "../src/testing/index.js";
 import { failedCases } from "./failed-cases.js";
+
+const nextDayOf = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 describe("memory spend stores pass their contracts", () => {
   for (const c of keyStoreContract(() => memoryKeyStore())) it(c.name, c.run);
@@ -89,7 +92,7 @@ describe("broken usage stores fail the usage contract", () => {
         });
       },
     };
-    const failed = await failedCases(usageStoreContract(() => racy));
+    const failed = await failedCases(usageStoreContract(() => racy, { housekeeping: false }));
     expect(failed).toEqual([expect.stringMatching(/concurrent adds/)]);
   });
 
@@ -129,6 +132,63 @@ describe("broken usage stores fail the usage contract", () => {
       },
     }));
     expect(await failedCases(usageStoreContract(() => store))).toEqual([expect.stringMatching(/refused/)]);
+  });
+
+  it("a rollup that overwrites the day's T00 row instead of adding to it fails the rollup case, and only it", async () => {
+    const store = brokenUsage((inner) => ({
+      rollup: async (before) => {
+        const old = (await inner.query({ from: "0000-01-01T00", to: `${before}T00` })).filter(
+          (r) => r.hour < before,
+        );
+        await inner.prune!(before);
+        const seen = new Set<string>();
+        for (const row of old.reverse()) {
+          const id = JSON.stringify([row.keyId, row.model, dayRowHour(row.hour)]);
+          if (seen.has(id)) continue; // keeps one hour per day: the others are lost
+          seen.add(id);
+          await inner.add({ ...row, hour: dayRowHour(row.hour) });
+        }
+        return { rows: old.length, more: false };
+      },
+    }));
+    expect(await failedCases(usageStoreContract(() => store))).toEqual([
+      expect.stringMatching(/rollup folds/),
+      expect.stringMatching(/racing with a rollup/),
+    ]);
+  });
+
+  it("a rollup that reads, pauses and writes back loses racing adds and fails the race case, and only it", async () => {
+    const store = brokenUsage((inner) => ({
+      rollup: async (before) => {
+        const old = (await inner.query({ from: "0000-01-01T00", to: `${before}T00` })).filter(
+          (r) => r.hour < before,
+        );
+        await new Promise((r) => setTimeout(r, 5));
+        await inner.prune!(before); // also deletes what was added during the pause
+        for (const row of old) await inner.add({ ...row, hour: dayRowHour(row.hour) });
+        return { rows: old.filter((r) => r.hour !== dayRowHour(r.hour)).length, more: false };
+      },
+      add: async (row) => {
+        await new Promise((r) => setTimeout(r, Math.random() * 10));
+        return inner.add(row);
+      },
+    }));
+    expect(await failedCases(usageStoreContract(() => store))).toEqual([
+      expect.stringMatching(/racing with a rollup/),
+    ]);
+  });
+
+  it("a prune that also deletes its cutoff day fails the prune case, and only it", async () => {
+    const store = brokenUsage((inner) => ({ prune: (before) => inner.prune!(nextDayOf(before)) }));
+    expect(await failedCases(usageStoreContract(() => store))).toEqual([
+      expect.stringMatching(/a prune deletes/),
+    ]);
+  });
+
+  it("a store without rollup and prune fails the housekeeping cases unless told it has none", async () => {
+    const store = brokenUsage(() => ({ rollup: undefined, prune: undefined }));
+    expect(await failedCases(usageStoreContract(() => store))).toHaveLength(3);
+    expect(await failedCases(usageStoreContract(() => store, { housekeeping: false }))).toEqual([]);
   });
 
   it("a store that splits model names on a separator fails the names case", async () => {

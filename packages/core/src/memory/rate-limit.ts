@@ -7,6 +7,16 @@ import type { RateLimitStore } from "../ports/rate-limit.js";
  */
 export function memoryRateLimitStore(now: () => number = Date.now): RateLimitStore {
   const buckets = new Map<string, { state: BucketState; expiresAt: number }>();
+  const prune = (time: number) => {
+    let deleted = 0;
+    for (const [k, v] of buckets) {
+      if (v.expiresAt <= time) {
+        buckets.delete(k);
+        deleted++;
+      }
+    }
+    return deleted;
+  };
   return {
     async take(key, cost, policy, options) {
       const time = now();
@@ -14,10 +24,11 @@ export function memoryRateLimitStore(now: () => number = Date.now): RateLimitSto
       const current = entry && entry.expiresAt > time ? entry.state : undefined;
       const { state, result } = takeFromBucket(current, cost, policy, time, options);
       buckets.set(key, { state, expiresAt: time + bucketTtlMs(state, policy) });
-      if (buckets.size > 50_000) {
-        for (const [k, v] of buckets) if (v.expiresAt <= time) buckets.delete(k);
-      }
+      if (buckets.size > 50_000) prune(time);
       return result;
+    },
+    async prune() {
+      return prune(now());
     },
   };
 }

@@ -4,5 +4,5 @@ export type { CachePort } from "./cache.js";
 export type { MetricPoint, MetricsSink } from "./metrics.js";
 export type { ObjectStore, StoredObject } from "./objects.js";
 export type { ClientKeyRecord, KeyStore, ResourceGrant } from "./keys.js";
-export type { UsageCounters, UsageQuery, UsageRow, UsageStore } from "./usage.js";
+export type { HousekeepingStep, UsageCounters, UsageQuery, UsageRow, UsageStore } from "./usage.js";
 export type { ResourceStore } from "./resources.js";

@@ -34,4 +34,9 @@ export interface RateLimitStore {
    * `cost` 0 only reads. Concurrent calls must never admit more than the bucket holds.
    */
   take(key: string, cost: number, policy: BucketPolicy, options?: TakeOptions): Promise<TakeResult>;
+  /**
+   * Deletes buckets past their TTL (they would read as full). Only for stores that do not expire them on
+   * their own (Redis TTLs, Deno KV `expireIn` and Durable Object alarms do); returns how many went.
+   */
+  prune?(): Promise<number>;
 }

@@ -45,11 +45,27 @@ export interface UsageQuery {
   to: string;
 }
 
+/** What one housekeeping step did: rows (key × model × hour) changed, and whether work is left for the next run. */
+export interface HousekeepingStep {
+  rows: number;
+  /** The store stopped at its per-run limit; the next run carries on where this one stopped. */
+  more: boolean;
+}
+
 export interface UsageStore {
   /** Atomically adds the row's counters to the row of the same key, model and hour. Concurrent adds all count. */
   add(row: UsageRow): Promise<void>;
   /** One row per key, model and hour with anything recorded in the range, in no particular order. */
   query(range: UsageQuery): Promise<UsageRow[]>;
+  /**
+   * Folds every hour of each UTC day before `before` ("YYYY-MM-DD") into that day's `T00` row, per key and
+   * model, so an old day is one row instead of up to 24. Sums are kept exactly (a query over whole days answers
+   * the same before and after); adds that race with it all count. Optional: `housekeeping()` skips a store
+   * without it.
+   */
+  rollup?(before: string): Promise<HousekeepingStep>;
+  /** Deletes every row of the UTC days before `before` ("YYYY-MM-DD"). Optional, as `rollup`. */
+  prune?(before: string): Promise<HousekeepingStep>;
 }
 
 export const emptyCounters = (): UsageCounters => ({
@@ -132,3 +148,6 @@ export function hoursBetween(from: string, to: string): string[] {
 export function daysBetween(from: string, to: string): string[] {
   return [...new Set(hoursBetween(from, to).map((h) => h.slice(0, 10)))];
 }
+
+/** The `T00` hour a rolled-up day's counters are kept under: "YYYY-MM-DDT00". */
+export const dayRowHour = (hour: string): string => `${hour.slice(0, 10)}T00`;

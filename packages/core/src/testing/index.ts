@@ -14,5 +14,5 @@ export {
 export { objectsContract } from "./objects-contract.js";
 export { secretsContract } from "./secrets-contract.js";
 export { keyStoreContract } from "./keys-contract.js";
-export { usageStoreContract } from "./usage-contract.js";
+export { usageStoreContract, type UsageContractOptions } from "./usage-contract.js";
 export { resourcesContract } from "./resources-contract.js";

@@ -1,4 +1,5 @@
 import {
+  addCounters,
   COUNTER_FIELDS,
   emptyCounters,
   type UsageCounters,
@@ -42,13 +43,39 @@ const find = (rows: UsageRow[], keyId: string, model: string, hour: string) =>
   rows.find((r) => r.keyId === keyId && r.model === model && r.hour === hour)?.counters;
 
 /**
+ * A day for the housekeeping cases, in the 1950s: a rollup or prune touches every day before its cutoff, so
+ * these cases keep to a decade nothing else writes (other cases use the 22nd century, gateways today).
+ */
+function oldDay(): string {
+  return new Date(Date.UTC(1950, 0, 1) + Math.floor(Math.random() * 3_600) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+}
+
+const nextDay = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+const total = (rows: UsageRow[], keyId?: string) =>
+  rows
+    .filter((r) => keyId === undefined || r.keyId === keyId)
+    .reduce((sum, r) => addCounters(sum, r.counters), emptyCounters());
+
+export interface UsageContractOptions {
+  /** Concurrent adds in the exact-sum check. Default 50. */
+  concurrency?: number;
+  /** Check `rollup` and `prune` (housekeeping). Default true; false for a store without them. */
+  housekeeping?: boolean;
+}
+
+/**
  * What every usage store must do: exact sums under concurrency in every field (errors by name), rows kept
  * apart by key, model and hour, inclusive hour ranges across days, any key or model name, and a refused add
- * (fractional or negative) writes nothing.
+ * (fractional or negative) writes nothing. With housekeeping: a rollup keeps every whole day's sums exactly
+ * and loses no add that races with it; a prune deletes the days before its cutoff and nothing else.
  */
 export function usageStoreContract(
   make: () => UsageStore | Promise<UsageStore>,
-  { concurrency = 50 }: { concurrency?: number } = {},
+  { concurrency = 50, housekeeping = true }: UsageContractOptions = {},
 ): ContractCase[] {
   return [
     {
@@ -161,6 +188,101 @@ export function usageStoreContract(
           check(refused, `an add with ${JSON.stringify(bad)} must be refused`);
         }
         equal((await store.query({ keyId, from: hour, to: hour })).length, 0, "nothing written");
+      },
+    },
+    ...(housekeeping ? housekeepingCases(make, concurrency) : []),
+  ];
+}
+
+function housekeepingCases(
+  make: () => UsageStore | Promise<UsageStore>,
+  concurrency: number,
+): ContractCase[] {
+  const withSteps = async () => {
+    const store = await make();
+    check(store.rollup && store.prune, "the store must have rollup and prune (or pass housekeeping: false)");
+    return store as UsageStore & Required<Pick<UsageStore, "rollup" | "prune">>;
+  };
+  return [
+    {
+      name: "usage: a rollup folds each old day into its T00 row per key and model; whole days sum the same",
+      async run() {
+        const store = await withSteps();
+        const [a, b] = [freshKey("roll-a"), freshKey("roll-b")];
+        const day = oldDay();
+        const cutoff = nextDay(day);
+        const writes: [string, string, string, number][] = [
+          [a, "m1", `${day}T00`, 1],
+          [a, "m1", `${day}T03`, 2],
+          [a, "m1", `${day}T17`, 3],
+          [a, "m2 ✨", `${day}T17`, 4],
+          [b, "m1", `${day}T23`, 5],
+          [a, "m1", `${cutoff}T04`, 6],
+        ];
+        for (const [keyId, model, hour, n] of writes) {
+          await store.add({ keyId, model, hour, counters: delta(n) });
+        }
+        const range = { from: `${day}T00`, to: `${cutoff}T23` };
+        const before = (await store.query(range)).filter((r) => r.keyId === a || r.keyId === b);
+        const step = await store.rollup(cutoff);
+        check(step.rows >= 3, `the rollup must report the hourly rows it folded, got ${step.rows}`);
+        const after = (await store.query(range)).filter((r) => r.keyId === a || r.keyId === b);
+        equal(after.length, 4, "a's two models and b on the old day at T00, and a's row on the cutoff day");
+        sameCounters(
+          find(after, a, "m1", `${day}T00`),
+          total(
+            before.filter((r) => r.hour < cutoff && r.model === "m1"),
+            a,
+          ),
+          "a, m1, the day",
+        );
+        sameCounters(find(after, a, "m2 ✨", `${day}T00`), delta(4), "a, m2, the day");
+        sameCounters(find(after, b, "m1", `${day}T00`), delta(5), "b, the day");
+        sameCounters(find(after, a, "m1", `${cutoff}T04`), delta(6), "the cutoff day stays hourly");
+        sameCounters(total(after), total(before), "everything, before and after");
+        const again = await store.rollup(cutoff);
+        equal(again.rows, 0, "a second rollup finds nothing to fold");
+        sameCounters(total(await store.query(range)), total(before), "everything, after a second rollup");
+      },
+    },
+    {
+      name: `usage: ${concurrency} adds racing with a rollup of their day all count`,
+      async run() {
+        const store = await withSteps();
+        const keyId = freshKey("roll-race");
+        const day = oldDay();
+        const cutoff = nextDay(day);
+        await store.add({ keyId, model: "m", hour: `${day}T01`, counters: delta(1) });
+        const want = delta(1);
+        const adds = Array.from({ length: concurrency }, (_, i) => {
+          addCounters(want, delta(i + 2));
+          const hour = `${day}T${String(i % 24).padStart(2, "0")}`;
+          return store.add({ keyId, model: "m", hour, counters: delta(i + 2) });
+        });
+        await Promise.all([...adds, store.rollup(cutoff)]);
+        await store.rollup(cutoff);
+        const rows = await store.query({ keyId, from: `${day}T00`, to: `${day}T23` });
+        equal(rows.length, 1, "one row for the day after the second rollup");
+        sameCounters(find(rows, keyId, "m", `${day}T00`), want, "the day's sum");
+      },
+    },
+    {
+      name: "usage: a prune deletes the rows of the days before its cutoff, and only those",
+      async run() {
+        const store = await withSteps();
+        const keyId = freshKey("prune");
+        const day = oldDay();
+        const cutoff = nextDay(day);
+        await store.add({ keyId, model: "m", hour: `${day}T00`, counters: delta(1) });
+        await store.add({ keyId, model: "m", hour: `${day}T23`, counters: delta(2) });
+        await store.add({ keyId, model: "m", hour: `${cutoff}T00`, counters: delta(3) });
+        const step = await store.prune(cutoff);
+        check(step.rows >= 2, `the prune must report the rows it deleted, got ${step.rows}`);
+        const rows = await store.query({ keyId, from: `${day}T00`, to: `${cutoff}T23` });
+        equal(rows.length, 1, "only the cutoff day's row is left");
+        sameCounters(find(rows, keyId, "m", `${cutoff}T00`), delta(3), "the cutoff day");
+        const everyKey = (await store.query({ from: `${day}T00`, to: `${day}T23` })).length;
+        equal(everyKey, 0, "no key has rows on the pruned day");
       },
     },
   ];
