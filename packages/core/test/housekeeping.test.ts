@@ -140,7 +140,11 @@ describe("housekeeping", () => {
       counters: { ...emptyCounters(), requests: 1 },
     });
     clock += 61_000;
-    const result = await housekeeping({ usage, counters: rateLimit }, { days: Number.POSITIVE_INFINITY }, clock);
+    const result = await housekeeping(
+      { usage, counters: rateLimit },
+      { days: Number.POSITIVE_INFINITY },
+      clock,
+    );
     expect(result).toMatchObject({ buckets: 1, pruned: 0, prunedBefore: null });
     expect((await usage.query({ from: "2000-01-01T00", to: "2000-01-01T23" })).length).toBe(1);
     // "a" expired and was deleted: it reads full again; "b" kept its spend.
