@@ -10,11 +10,11 @@ import Anthropic from "@anthropic-ai/sdk";
 import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-upstream";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RedisServer, startRedisServer } from "../../../packages/vercel/test/tooling/redis-server.js";
+import { type RedisServer, startRedisServer } from "../../../packages/redis/test/tooling/redis-server.js";
 import {
   startUpstashBridge,
   type UpstashBridge,
-} from "../../../packages/vercel/test/tooling/upstash-bridge.js";
+} from "../../../packages/upstash/test/tooling/upstash-bridge.js";
 import { allSeen, clientsFor } from "./clients.js";
 import { buildApp, type RunningApp, startApp } from "./next-app.js";
 
