@@ -6,6 +6,7 @@ export default defineConfig({
     "testing/index": "src/testing/index.ts",
     "memory/index": "src/memory/index.ts",
     "providers/index": "src/providers/entry.ts",
+    "adapter/index": "src/adapter/index.ts",
   },
   format: ["esm"],
   dts: true,

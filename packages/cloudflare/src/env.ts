@@ -7,7 +7,6 @@ import { uploadsHandler } from "./features/uploads.js";
 import { type AiBindingLike, withOpenAiPlaceholder, workersAiFetch } from "./features/workers-ai.js";
 import { envSecrets } from "./secrets.js";
 import { binding, ConfigurationError, DEFAULT_BINDINGS, needBucket } from "./env/bindings.js";
-import { providersFromEnv } from "./env/vars.js";
 import { middlewareFromEnv } from "./env/middleware.js";
 import { type CloudflareOptions, type Features, want } from "./env/options.js";
 import { storesFromEnv } from "./env/stores.js";
@@ -40,9 +39,11 @@ export function gatewayOptionsFromEnv<E extends object>(
   const secrets = envSecrets(env);
 
   const extra = typeof options.gateway === "function" ? options.gateway(env) : (options.gateway ?? {});
-  const { rateLimitKind, rateLimitStore, rate, cache, metrics, objects, keys, resources, usage } =
-    storesFromEnv(source, names, options, secrets, extra.clients?.staticKeyGrants);
-  const providers = providersFromEnv(source, extra.providers);
+  const { rateLimitKind, rateLimitStore, settings, cache, metrics, objects, keys, resources, usage } =
+    storesFromEnv(source, names, options, secrets, {
+      providers: extra.providers,
+      staticKeyGrants: extra.clients?.staticKeyGrants,
+    });
   const pipeline = middlewareFromEnv(source, names, options, objects);
   const ai =
     options.workersAi === false
@@ -51,20 +52,20 @@ export function gatewayOptionsFromEnv<E extends object>(
 
   const gatewayOptions: GatewayOptions = {
     secrets: ai ? withOpenAiPlaceholder(secrets) : secrets,
-    ...(cache ? { cache: { ttlSeconds: 300, ...(options.cache || {}) } } : {}),
+    ...(cache ? { cache: { ttlSeconds: 300, ...settings.cache, ...(options.cache || {}) } } : {}),
     ...(metrics ? { metrics } : {}),
     // Wrong admin keys are throttled per caller: on Workers, cf-connecting-ip is set by Cloudflare itself.
     ...(keys || usage ? { admin: { clientAddress: cloudflareClientAddress } } : {}),
     ...extra,
     // After `extra`, group by group: what the env turned on stays unless `extra` sets that very field.
     clients: { ...(keys ? { keys } : {}), ...extra.clients },
-    limits: { ...(rate ? { rate } : {}), ...extra.limits },
+    limits: { ...(settings.rateLimit ? { rate: settings.rateLimit } : {}), ...extra.limits },
     upstream: {
       ...(options.nativeStreams ? { nativeStreams: { passThrough: identityPassThrough } } : {}),
       ...extra.upstream,
       ...(ai ? { fetch: workersAiFetch(ai, extra.upstream?.fetch) } : {}),
     },
-    providers, // env base URLs merged with `extra.providers`, not replaced by it
+    providers: settings.providers, // env base URLs merged with `extra.providers`, not replaced by it
     middleware: [...pipeline.middleware, ...(extra.middleware ?? [])],
     stores: {
       counters: rateLimitStore,

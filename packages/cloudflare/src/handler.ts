@@ -5,7 +5,8 @@
  * `waitUntil`.
  */
 import { createGateway, type Gateway } from "@sluice/core";
-import { type CloudflareOptions, ConfigurationError, gatewayOptionsFromEnv } from "./env.js";
+import { configurationErrorResponse } from "@sluice/core/adapter";
+import { type CloudflareOptions, gatewayOptionsFromEnv } from "./env.js";
 
 interface Built {
   gateway: Gateway;
@@ -35,7 +36,8 @@ export function createHandler<E extends object = object>(
         const { options: gatewayOptions, uploads } = gatewayOptionsFromEnv(env, options);
         entry = { gateway: createGateway(gatewayOptions), uploads };
       } catch (error) {
-        return configurationFailure(error);
+        const basePath = typeof options.gateway === "object" ? options.gateway.basePath : undefined;
+        return configurationErrorResponse(request, error, { basePath });
       }
       built.set(env, entry);
     }
@@ -59,22 +61,4 @@ export function createWorker<E extends object = object>(
   options: CloudflareOptions<E> = {},
 ): ExportedHandler<E> & { fetch: SluiceHandler<E> } {
   return { fetch: createHandler(options) };
-}
-
-/** A wrong configuration answers 500 with the fix, and logs it; the message never holds a secret value. */
-function configurationFailure(error: unknown): Response {
-  const message = error instanceof Error ? error.message : String(error);
-  const known =
-    error instanceof ConfigurationError || error instanceof TypeError || error instanceof RangeError;
-  console.error(`[sluice] configuration error: ${message}`);
-  return Response.json(
-    {
-      type: "error",
-      error: {
-        type: "sluice_configuration_error",
-        message: known ? message : "The gateway could not be configured; see the Worker's logs.",
-      },
-    },
-    { status: 500 },
-  );
 }

@@ -13,12 +13,8 @@ export {
 export { envSecrets, findSecretsInVars, SECRET_NAMES } from "./secrets.js";
 export { SluiceRateLimiter } from "./rate-limit/durable-object.js";
 export { SluiceKeys } from "./keys/durable-object.js";
-export {
-  durableObjectKeyStore,
-  withStaticKeys,
-  type DurableObjectKeyStoreOptions,
-  type ManagedKeyStore,
-} from "./keys/store.js";
+export { durableObjectKeyStore, type DurableObjectKeyStoreOptions } from "./keys/store.js";
+export { withStaticKeys, type ManagedKeyStore } from "@sluice/core/adapter";
 export { durableObjectResourceStore } from "./resources/store.js";
 export { SluiceUsage } from "./usage/durable-object.js";
 export { durableObjectUsageStore } from "./usage/store.js";

@@ -140,21 +140,41 @@ describe("gatewayOptionsFromEnv", () => {
     );
   });
 
+  test("SLUICE_CACHE_TTL without the KV binding, or malformed: an error naming the fix, not a cache left off", () => {
+    expect(() => gatewayOptionsFromEnv({ SLUICE_CACHE_TTL: "60" })).toThrow(
+      /"kv_namespaces" in wrangler config/,
+    );
+    expect(() => gatewayOptionsFromEnv({ ...env, SLUICE_CACHE_TTL: "soon" })).toThrow(
+      /whole number of seconds/,
+    );
+    expect(gatewayOptionsFromEnv({ ...env, SLUICE_CACHE_TTL: "60" }).options.cache).toEqual({
+      ttlSeconds: 60,
+    });
+  });
+
   test("a binding of the wrong kind is named in the error", () => {
     expect(() => gatewayOptionsFromEnv({ CACHE: "not a namespace" })).toThrow(/env\.CACHE .*KV namespace/);
   });
 });
 
 describe("createHandler", () => {
-  test("a configuration error answers 500 with the fix and no secret", async () => {
+  test("a configuration error answers 500 with the fix and no secret, in the addressed provider's error shape", async () => {
     const handler = createHandler();
     const broken = { ANTHROPIC_API_KEY: "sk-ant-secret-value-1234", SLUICE_RATE_LIMIT: "60/60s" };
     const response = await handler(new Request("https://x/healthz"), broken, createExecutionContext());
     expect(response.status).toBe(500);
     const text = await response.text();
-    expect(JSON.parse(text).error.type).toBe("sluice_configuration_error");
+    expect(JSON.parse(text).error.type).toBe("internal_error");
+    expect(response.headers.get("x-sluice-failure")).toBe("internal_error");
     expect(text).toContain("RATE_LIMITER");
     expect(text).not.toContain("sk-ant-secret-value-1234");
+    const onAnthropic = await handler(
+      new Request("https://x/anthropic/v1/messages", { method: "POST" }),
+      broken,
+      createExecutionContext(),
+    );
+    expect(onAnthropic.status).toBe(500);
+    expect(await onAnthropic.json()).toMatchObject({ type: "error", error: { message: /RATE_LIMITER/ } });
   });
 
   test("extra gateway options (here a second metrics sink) reach core; ctx.waitUntil carries the write", async () => {

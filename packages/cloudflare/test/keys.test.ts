@@ -49,7 +49,7 @@ describe("SluiceKeys store: storage", () => {
 
   test("withStaticKeys: the secret's keys and the managed keys both look up; admin calls reach the store only", async () => {
     const staticKey = "sk-static-only-in-the-secret";
-    const combined = withStaticKeys(store, envSecrets({ MY_KEYS: staticKey }), "MY_KEYS");
+    const combined = withStaticKeys(store, envSecrets({ MY_KEYS: staticKey }), { secretName: "MY_KEYS" });
     const { key, record } = await createClientKey({ name: "managed" });
     await combined.put(record);
     expect((await combined.lookup(await sha256Hex(key)))?.id).toBe(record.id);

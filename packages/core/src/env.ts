@@ -5,8 +5,8 @@
  */
 import type { GatewayOptions } from "./options.js";
 import type { SecretsPort } from "./ports/index.js";
-import { PROVIDER_LIST, PROVIDERS, type ProviderName } from "./providers/index.js";
-import { parseRate } from "./util/time.js";
+import { readSettings } from "./adapter/settings.js";
+import { PROVIDER_LIST, type ProviderName } from "./providers/index.js";
 
 /** `process.env`, a parsed `.env` file, a Workers `env`: any record of strings. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;
@@ -44,44 +44,20 @@ export function gatewayOptionsFromEnv(
   env: EnvRecord,
   { stores = {} }: Pick<GatewayOptions, "stores"> = {},
 ): Pick<GatewayOptions, "secrets" | "providers" | "stores" | "limits" | "cache"> {
-  const providers: NonNullable<GatewayOptions["providers"]> = {};
-  for (const [provider, name] of Object.entries(BASE_URL_ENV) as [ProviderName, string][]) {
-    const baseUrl = env[name]?.trim();
-    if (!baseUrl) continue;
-    if (!URL.canParse(baseUrl)) {
-      throw new TypeError(
-        `${name} is "${baseUrl}": set it to an absolute URL (e.g. ${PROVIDERS[provider].defaultBaseUrl}) or unset it.`,
-      );
-    }
-    providers[provider] = { baseUrl };
-  }
-  const options: ReturnType<typeof gatewayOptionsFromEnv> = { secrets: envSecrets(env), providers, stores };
-
-  const rate = env[SETTINGS_ENV.rateLimit]?.trim();
-  if (rate) {
-    parseRate(rate); // throws naming the expected format
-    if (!stores.counters) {
-      throw new TypeError(
-        `SLUICE_RATE_LIMIT is "${rate}" but no counters store was passed: gatewayOptionsFromEnv(env, { stores: { counters: memoryRateLimitStore() } }) for one process (from "@sluice/core/memory"), a shared store for several, or unset SLUICE_RATE_LIMIT.`,
-      );
-    }
-    options.limits = { rate };
-  }
-
-  const ttl = env[SETTINGS_ENV.cacheTtl]?.trim();
-  if (ttl) {
-    const seconds = Number(ttl);
-    if (!Number.isInteger(seconds) || seconds <= 0) {
-      throw new TypeError(
-        `SLUICE_CACHE_TTL is "${ttl}": set it to a whole number of seconds above 0 (e.g. 300), or unset it.`,
-      );
-    }
-    if (!stores.cache) {
-      throw new TypeError(
-        `SLUICE_CACHE_TTL is "${ttl}" but no cache store was passed: gatewayOptionsFromEnv(env, { stores: { cache: memoryCache() } }) (from "@sluice/core/memory"), or unset SLUICE_CACHE_TTL.`,
-      );
-    }
-    options.cache = { ttlSeconds: seconds };
-  }
-  return options;
+  const settings = readSettings((name) => env[name], {
+    stores,
+    fix: {
+      rateLimit:
+        'pass one, gatewayOptionsFromEnv(env, { stores: { counters: memoryRateLimitStore() } }) for one process (from "@sluice/core/memory"), a shared store for several',
+      cache:
+        'pass one, gatewayOptionsFromEnv(env, { stores: { cache: memoryCache() } }) (from "@sluice/core/memory")',
+    },
+  });
+  return {
+    secrets: envSecrets(env),
+    stores,
+    providers: settings.providers,
+    ...(settings.rateLimit ? { limits: { rate: settings.rateLimit } } : {}),
+    ...(settings.cache ? { cache: settings.cache } : {}),
+  };
 }

@@ -46,7 +46,6 @@ export {
   type ModelPrice,
   type PricingTable,
 } from "./middleware/pricing.js";
-export { takeFromBucket, bucketTtlMs, type BucketState } from "./bucket.js";
 export { emptyUsage, type Usage } from "./stream/usage.js";
 export { parseRate } from "./util/time.js";
 export { modelRouting, rewriteModel, type ModelRoutingOptions } from "./middleware/model-routing.js";
@@ -55,17 +54,7 @@ export type { FallbackTarget } from "./upstream/targets.js";
 export { openAiCompatible } from "./providers/openai-compatible.js";
 export { sha256Hex } from "./util/crypto.js";
 export type * from "./ports/index.js";
-export {
-  addCounters,
-  addEntry,
-  COUNTER_FIELDS,
-  counterEntries,
-  daysBetween,
-  dayRowHour,
-  emptyCounters,
-  hourOf,
-  hoursBetween,
-} from "./ports/usage.js";
+export { addCounters, dayRowHour, emptyCounters, hourOf } from "./ports/usage.js";
 export { createClientKey, generateClientKey, CLIENT_KEY_PREFIX } from "./spend/keygen.js";
 export { budgets, billedTokens, BUDGET_REMAINING_HEADER, type BudgetOptions } from "./spend/budget.js";
 export { budgetWindow, dayOf, type BudgetWindow } from "./spend/window.js";
@@ -80,4 +69,3 @@ export type { LeaseOptions } from "./middleware/rate-limit-lease.js";
 export { otlpSink, type OtlpSinkOptions, type OtlpSignal } from "./metrics/otlp.js";
 export { otlpOptionsFromEnv, parseOtelList } from "./metrics/otlp-env.js";
 export { BASE_URL_ENV, SETTINGS_ENV, envSecrets, gatewayOptionsFromEnv, type EnvRecord } from "./env.js";
-export { objectKeyProblem } from "./util/object-key.js";

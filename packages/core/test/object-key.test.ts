@@ -1,6 +1,6 @@
 /** Object keys are one literal path: traversal, encodings and odd separators are refused before any prefix check. */
 import { describe, expect, it } from "vitest";
-import { objectKeyProblem } from "../src/index.js";
+import { objectKeyProblem } from "../src/adapter/index.js";
 
 describe("objectKeyProblem", () => {
   it.each([

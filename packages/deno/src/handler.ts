@@ -1,8 +1,9 @@
 import { createGateway, type SecretsPort } from "@sluice/core";
-import { type EnvLike, optionsFromEnv } from "./env.ts";
+import { backgroundTasks, readSettings, withStaticKeys } from "@sluice/core/adapter";
+import type { EnvLike } from "./env.ts";
 import { envSecrets } from "./secrets.ts";
 import { kvCache } from "./cache.ts";
-import { kvKeyStore, staticAndManagedKeys } from "./keys.ts";
+import { kvKeyStore } from "./keys.ts";
 import { kvRateLimitStore } from "./rate-limit.ts";
 import type { KvLike, KvSpendLike } from "./kv.ts";
 import { kvUsageStore } from "./usage.ts";
@@ -50,7 +51,8 @@ function denoEnv(): EnvLike | undefined {
  * Builds Sluice for `Deno.serve` / `deno serve`. Deno.serve has no `waitUntil`, and Deno Deploy offers none
  * either (it runs a plain Deno process and stops it once traffic stops), so work that outlives a response
  * (metrics, cache writes) is kept here: it keeps running on the event loop, and `drain()` awaits it before a
- * shutdown. Explicit options win over the environment. With `kv`, managed keys, budgets, usage counters and the
+ * shutdown. Explicit options win over the environment; a setting whose store is missing (`SLUICE_RATE_LIMIT`
+ * or `SLUICE_CACHE_TTL` without `kv`) throws here, naming the fix. With `kv`, managed keys, budgets, usage counters and the
  * admin API work too (the admin API stays shut until the `SLUICE_ADMIN_KEY` secret is set).
  *
  * @example
@@ -68,38 +70,39 @@ export function createHandler(options: DenoHandlerOptions = {}): DenoHandler {
     ...rest
   } = options;
   const env = envOption ?? denoEnv() ?? { get: () => undefined };
-  const fromEnv = optionsFromEnv(env);
   const secrets = secretsOption ?? envSecrets(env);
+  const stores = {
+    ...(kv ? { counters: kvRateLimitStore(kv), cache: kvCache(kv) } : {}),
+    ...(kv && usageCounters ? { usage: kvUsageStore(kv) } : {}),
+    ...rest.stores,
+  };
+  const settings = readSettings((name) => env.get(name), {
+    stores,
+    providers: rest.providers,
+    fix: {
+      rateLimit:
+        "pass a Deno KV handle, createHandler({ kv: await Deno.openKv() }), or a store in `stores.counters`",
+      cache:
+        "pass a Deno KV handle, createHandler({ kv: await Deno.openKv() }), or a store in `stores.cache`",
+    },
+  });
   const gateway = createGateway({
     ...rest,
     secrets,
     clients: {
       ...rest.clients,
-      keys:
-        rest.clients?.keys ?? (kv && managedKeys ? staticAndManagedKeys(secrets, kvKeyStore(kv)) : undefined),
+      keys: rest.clients?.keys ?? (kv && managedKeys ? withStaticKeys(kvKeyStore(kv), secrets) : undefined),
     },
-    providers: { ...fromEnv.providers, ...rest.providers },
-    limits: { ...rest.limits, rate: rest.limits?.rate ?? fromEnv.rate },
-    cache: rest.cache ?? (fromEnv.cacheTtlSeconds ? { ttlSeconds: fromEnv.cacheTtlSeconds } : false),
-    stores: {
-      ...(kv ? { counters: kvRateLimitStore(kv), cache: kvCache(kv) } : {}),
-      ...(kv && usageCounters ? { usage: kvUsageStore(kv) } : {}),
-      ...rest.stores,
-    },
+    providers: settings.providers,
+    limits: { ...rest.limits, rate: rest.limits?.rate ?? settings.rateLimit },
+    cache: rest.cache ?? settings.cache ?? false,
+    stores,
     metrics: rest.metrics ?? logMetrics(),
   });
 
-  const running = new Set<Promise<unknown>>();
-  const execution = {
-    waitUntil(promise: Promise<unknown>) {
-      const tracked = promise.catch(() => {}).finally(() => running.delete(tracked));
-      running.add(tracked);
-    },
-  };
-  const handler = ((request: Request) => gateway.fetch(request, execution)) as DenoHandler;
-  handler.drain = async () => {
-    while (running.size > 0) await Promise.all([...running]);
-  };
-  Object.defineProperty(handler, "pending", { get: () => running.size });
+  const background = backgroundTasks();
+  const handler = ((request: Request) => gateway.fetch(request, background)) as DenoHandler;
+  handler.drain = () => background.drain();
+  Object.defineProperty(handler, "pending", { get: () => background.pending });
   return handler;
 }

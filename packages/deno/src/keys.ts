@@ -1,4 +1,5 @@
-import { type ClientKeyRecord, type KeyStore, type SecretsPort, staticKeys } from "@sluice/core";
+import type { ClientKeyRecord, ManagedKeyStore, SecretsPort } from "@sluice/core";
+import { withStaticKeys } from "@sluice/core/adapter";
 import type { KvKey, KvSpendLike } from "./kv.ts";
 
 export interface KvKeyStoreOptions {
@@ -11,8 +12,8 @@ export interface KvKeyStoreOptions {
   maxAttempts?: number;
 }
 
-/** A managed `KeyStore` with every admin capability, as `kvKeyStore` returns it. */
-export type KvKeyStore = KeyStore & Required<Pick<KeyStore, "put" | "get" | "list" | "delete">>;
+/** @deprecated Use `ManagedKeyStore` from `@sluice/core`: the one type every managed key store returns. */
+export type KvKeyStore = ManagedKeyStore;
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -30,7 +31,7 @@ const plain = (record: ClientKeyRecord): ClientKeyRecord => JSON.parse(JSON.stri
  * const kv = await Deno.openKv();
  * const gateway = createGateway({ secrets, clients: { keys: kvKeyStore(kv) }, stores: { counters: kvRateLimitStore(kv) } });
  */
-export function kvKeyStore(kv: KvSpendLike, options: KvKeyStoreOptions = {}): KvKeyStore {
+export function kvKeyStore(kv: KvSpendLike, options: KvKeyStoreOptions = {}): ManagedKeyStore {
   const prefix = options.prefix ?? ["sluice", "keys"];
   const maxAttempts = options.maxAttempts ?? 32;
   const byHash = (hash: string): KvKey => [...prefix, "hash", hash];
@@ -105,22 +106,9 @@ export function kvKeyStore(kv: KvSpendLike, options: KvKeyStoreOptions = {}): Kv
 }
 
 /**
- * The keys `createHandler` uses with KV: the static keys of the `SLUICE_KEYS` secret (checked first, in memory,
- * no KV read) and the managed keys of `managed`, which the admin API creates, updates and revokes. Static keys
- * are not listed or revocable through the admin API: remove them from the secret instead.
- *
- * @example
- * createGateway({ secrets, clients: { keys: staticAndManagedKeys(secrets, kvKeyStore(kv)) } });
+ * @deprecated Use `withStaticKeys(managed, secrets)` from `@sluice/core/adapter`: the same key set, written
+ * once for every adapter (static `SLUICE_KEYS` first, then the managed store).
  */
-export function staticAndManagedKeys(secrets: SecretsPort, managed: KvKeyStore): KeyStore {
-  const fromSecret = staticKeys(secrets);
-  return {
-    async lookup(hash) {
-      return (await fromSecret.lookup(hash)) ?? (await managed.lookup(hash));
-    },
-    put: (record) => managed.put(record),
-    get: (id) => managed.get(id),
-    list: () => managed.list(),
-    delete: (id) => managed.delete(id),
-  };
+export function staticAndManagedKeys(secrets: SecretsPort, managed: ManagedKeyStore): ManagedKeyStore {
+  return withStaticKeys(managed, secrets);
 }

@@ -1,4 +1,5 @@
-import { type ObjectStore, objectKeyProblem } from "@sluice/core";
+import type { ObjectStore } from "@sluice/core";
+import { objectKeyProblem } from "@sluice/core/adapter";
 import { AwsClient } from "aws4fetch";
 
 export interface S3ObjectsOptions {

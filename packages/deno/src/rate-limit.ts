@@ -1,4 +1,5 @@
-import { type BucketState, bucketTtlMs, type RateLimitStore, takeFromBucket } from "@sluice/core";
+import type { RateLimitStore } from "@sluice/core";
+import { type BucketState, bucketTtlMs, takeFromBucket } from "@sluice/core/adapter";
 import type { KvKey, KvLike } from "./kv.ts";
 
 export interface KvRateLimitOptions {

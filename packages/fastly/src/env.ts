@@ -1,4 +1,5 @@
 import { type GatewayOptions, PROVIDER_LIST, type ProviderName } from "@sluice/core";
+import { ConfigurationError } from "@sluice/core/adapter";
 import { ConfigStore } from "fastly:config-store";
 
 const PROVIDER_NAMES: ProviderName[] = PROVIDER_LIST.map((p) => p.name);
@@ -37,7 +38,7 @@ export function readSettings(storeName: string): FastlySettings {
   try {
     store = new ConfigStore(storeName);
   } catch {
-    throw new Error(`Config Store "${storeName}" is not linked to this Fastly service.`);
+    throw new ConfigurationError(`Config Store "${storeName}" is not linked to this Fastly service.`);
   }
   const get = (key: string): string | null => {
     const value = store.get(key);
@@ -65,7 +66,9 @@ export function readSettings(storeName: string): FastlySettings {
   if (ttl !== null) {
     const seconds = Number(ttl);
     if (!Number.isFinite(seconds) || seconds < 0)
-      throw new Error(`Config Store "${storeName}": cache_ttl_seconds must be a number of seconds.`);
+      throw new ConfigurationError(
+        `Config Store "${storeName}": cache_ttl_seconds must be a number of seconds.`,
+      );
     gateway.cache = seconds === 0 ? false : { ttlSeconds: seconds, shared: !!flag(get("cache_shared")) };
   }
   const byok = flag(get("byok"));

@@ -9,10 +9,10 @@ import {
   type PricingTable,
   type RateLimitStore,
   type SecretsPort,
-  staticKeys,
   type UpstreamOptions,
   type UsageStore,
 } from "@sluice/core";
+import { ConfigurationError, configurationErrorResponse, withStaticKeys } from "@sluice/core/adapter";
 import { ensureAbortController, ensureRequestSignal } from "./abort.js";
 import { type BackendOptions, backendFetch } from "./backends.js";
 import { coreCache } from "./cache.js";
@@ -126,19 +126,18 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
 }
 
 /**
- * The KV-backed key store (when linked, or named) with `SLUICE_KEYS` as a fallback for lookups, so
- * linking the store never locks out the static keys already handed out.
+ * The KV-backed key store (when linked, or named) with the `SLUICE_KEYS` keys accepted beside it, so linking
+ * the store never locks out the static keys already handed out. Static keys are looked up first, as on every
+ * adapter: in memory, no KV read, and they keep working while the KV Store is unreachable.
  */
 function managedKeys(keyStore: string | false | undefined, secrets: SecretsPort): KeyStore | undefined {
   if (keyStore === false) return undefined;
   const name = keyStore ?? "sluice_keys";
   if (!kvStoreLinked(name)) {
     if (keyStore === undefined) return undefined;
-    throw new Error(`KV Store "${name}" is not linked to this Fastly service.`);
+    throw new ConfigurationError(`KV Store "${name}" is not linked to this Fastly service.`);
   }
-  const managed = kvKeyStore(name);
-  const fallback = staticKeys(secrets);
-  return { ...managed, lookup: async (hash) => (await managed.lookup(hash)) ?? fallback.lookup(hash) };
+  return withStaticKeys(kvKeyStore(name), secrets);
 }
 
 /**
@@ -167,12 +166,7 @@ export function createHandler(
       });
       ready = await gateway;
     } catch (error) {
-      const message = error instanceof Error ? error.message : "setup failed";
-      console.error(`sluice: ${message}`);
-      return new Response(JSON.stringify({ error: { type: "configuration_error", message } }), {
-        status: 500,
-        headers: { "content-type": "application/json" },
-      });
+      return configurationErrorResponse(request, error, { basePath: options.basePath });
     }
     return ready.fetch(request, { waitUntil: (promise) => event.waitUntil(promise) });
   };

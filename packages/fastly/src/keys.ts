@@ -1,4 +1,4 @@
-import type { ClientKeyRecord, KeyStore } from "@sluice/core";
+import type { ClientKeyRecord, ManagedKeyStore } from "@sluice/core";
 import { KVStore } from "fastly:kv-store";
 
 export interface KvKeyStoreOptions {
@@ -16,8 +16,8 @@ export function kvStoreLinked(storeName: string): boolean {
   }
 }
 
-/** The full capability the admin API uses. */
-export type ManagedKeyStore = KeyStore & Required<Pick<KeyStore, "put" | "get" | "list" | "delete">>;
+/** @deprecated Import `ManagedKeyStore` from `@sluice/core`: the one type every managed key store returns. */
+export type { ManagedKeyStore };
 
 // Parallel reads while listing: enough to be quick, few enough to stay inside per-request limits.
 const LIST_READS_AT_ONCE = 8;

@@ -1,4 +1,5 @@
 import type { SecretsPort } from "@sluice/core";
+import { ConfigurationError } from "@sluice/core/adapter";
 import { SecretStore } from "fastly:secret-store";
 
 /**
@@ -21,7 +22,7 @@ export function secretStoreSecrets(storeName = "sluice_secrets"): SecretsPort {
         store = new SecretStore(storeName);
       } catch {
         // The runtime's message can name internals; ours says what to fix.
-        throw new Error(`Secret Store "${storeName}" is not linked to this Fastly service.`);
+        throw new ConfigurationError(`Secret Store "${storeName}" is not linked to this Fastly service.`);
       }
     }
     return store;

@@ -151,6 +151,19 @@ describe("the handler with managed keys", () => {
     expect((await anthropic(handle, "sk-sluice-unknown")).status).toBe(401);
   });
 
+  test("SLUICE_KEYS keys are looked up first, so they keep working while the KV Store is unreachable", async () => {
+    linkKvStore("sluice_keys");
+    const handle = setup();
+    fastlyState.kvDown.add("sluice_keys");
+    try {
+      expect((await anthropic(handle, STATIC_KEY)).status).toBe(200);
+      // Any other key needs the store, so it is refused, never let through.
+      expect((await anthropic(handle, "sk-sluice-unknown")).status).toBeGreaterThanOrEqual(500);
+    } finally {
+      fastlyState.kvDown.clear();
+    }
+  });
+
   test("keyStore names another store; a named store that is not linked is a configuration error", async () => {
     linkKvStore("team_keys");
     const named = setup({ keyStore: "team_keys" });

@@ -1,11 +1,5 @@
-import {
-  addEntry,
-  counterEntries,
-  daysBetween,
-  emptyCounters,
-  type UsageRow,
-  type UsageStore,
-} from "@sluice/core";
+import { emptyCounters, type UsageRow, type UsageStore } from "@sluice/core";
+import { addEntry, counterEntries, daysBetween } from "@sluice/core/adapter";
 import type { TransactionCommand, UsageCommands } from "./commands.js";
 
 export interface RedisUsageOptions {

@@ -2,7 +2,7 @@
  * The Lua bucket against core's `takeFromBucket`, step by step on the same random sequence of takes
  * (fractional, zero, negative and forced costs). With refill 0 time plays no part, so results must be equal.
  */
-import { type BucketState, takeFromBucket } from "@sluice/core";
+import { type BucketState, takeFromBucket } from "@sluice/core/adapter";
 import { afterAll, expect, it } from "vitest";
 import { redisRateLimitStore } from "../src/index.js";
 import { startRedisServer } from "./tooling/redis-server.js";

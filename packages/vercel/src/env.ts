@@ -1,71 +1,47 @@
 /**
  * Gateway options from what the code passed and what the environment says, built once on the first request.
- * The rule: the environment fills only what the code left unset, and a setting whose store is missing is a
- * `ConfigurationError` naming the fix, never a feature silently switched off.
+ * The rule (core's `readSettings`): the environment fills only what the code left unset, and a setting whose
+ * store is missing is a `ConfigurationError` naming the fix, never a feature silently switched off.
  */
 import { upstashCache, upstashKeyStore, upstashRateLimitStore, upstashUsageStore } from "@sluice/upstash";
 import {
   ADMIN_SECRET,
+  BASE_URL_ENV,
   type GatewayOptions,
-  PROVIDER_LIST,
-  type ProviderName,
-  type ProviderOptions,
-  parseRate,
   type SecretsPort,
-  staticKeys,
+  SETTINGS_ENV,
 } from "@sluice/core";
-import { ConfigurationError } from "./configuration-error.js";
+import { ConfigurationError, readSettings, withStaticKeys } from "@sluice/core/adapter";
 import type { VercelHandlerOptions } from "./handler.js";
 import { jsonLogSink } from "./metrics.js";
 import { envSecrets } from "./secrets.js";
-import { withStaticKeys } from "./keys.js";
 
-/** Provider base URLs from `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`, … where set, over the given ones. */
-async function providersFromEnv(
-  secrets: SecretsPort,
-  given: GatewayOptions["providers"] = {},
-): Promise<Partial<Record<ProviderName, ProviderOptions>>> {
-  const providers: Partial<Record<ProviderName, ProviderOptions>> = { ...given };
-  for (const { name, env } of PROVIDER_LIST) {
-    const baseUrl = await secrets.get(env.baseUrl);
-    if (baseUrl && !given[name]?.baseUrl) providers[name] = { ...given[name], baseUrl };
-  }
-  return providers;
-}
+const HOW_TO_CONNECT =
+  "Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (Vercel: Storage → Upstash → Redis, connected to " +
+  'this project, sets both) and pass `redis: () => redisFromEnv(Redis)` (Redis from "@upstash/redis") to createHandler';
 
-/** What to do when a setting needs Upstash and there is no client, worded for where the client went missing. */
+/** Why there is no Upstash client, worded for where the client went missing. */
+const noClient = (redisGiven: boolean) =>
+  redisGiven ? "the `redis` option returned no client" : "the handler has no `redis` option";
+
+/** For `readSettings`: how to get the store a setting needs on Vercel. */
+const upstashFix = (redisGiven: boolean) =>
+  `it needs Upstash Redis, but ${noClient(redisGiven)}. ${HOW_TO_CONNECT}`;
+
+/** What to do when a setting needs Upstash and there is no client. */
 function needsUpstash(setting: string, redisGiven: boolean): ConfigurationError {
-  const why = redisGiven ? "the `redis` option returned no client" : "the handler has no `redis` option";
   return new ConfigurationError(
-    `${setting} needs Upstash Redis, but ${why}. Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN ` +
-      "(Vercel: Storage → Upstash → Redis, connected to this project, sets both) and pass " +
-      '`redis: () => redisFromEnv(Redis)` (Redis from "@upstash/redis") to createHandler; or unset the setting.',
+    `${setting} needs Upstash Redis, but ${noClient(redisGiven)}. ${HOW_TO_CONNECT}; or unset the setting.`,
   );
 }
 
-/** `SLUICE_CACHE_TTL` as whole seconds; anything else is an error rather than a cache quietly left off. */
-function cacheTtl(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds <= 0) {
-    throw new ConfigurationError(
-      `SLUICE_CACHE_TTL is "${value}": set it to a whole number of seconds above 0 (e.g. 300), or unset it.`,
-    );
-  }
-  return seconds;
-}
-
-/** The env rate after a format check, so a typo names the variable instead of core's option. */
-function checkedRate(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    parseRate(value);
-  } catch {
-    throw new ConfigurationError(
-      `SLUICE_RATE_LIMIT is "${value}": write it as requests/window, e.g. 60/60s or 1000/1h, or unset it.`,
-    );
-  }
-  return value;
+/** The settings every adapter reads, read once through the secrets port (`process.env` by default). */
+async function readEnv(secrets: SecretsPort): Promise<(name: string) => string | undefined> {
+  const names = [...Object.values(BASE_URL_ENV), SETTINGS_ENV.rateLimit, SETTINGS_ENV.cacheTtl];
+  const values = new Map(
+    await Promise.all(names.map(async (name) => [name, await secrets.get(name)] as const)),
+  );
+  return (name) => values.get(name);
 }
 
 export async function gatewayOptions(options: VercelHandlerOptions): Promise<GatewayOptions> {
@@ -81,7 +57,7 @@ export async function gatewayOptions(options: VercelHandlerOptions): Promise<Gat
     stores.cache ??= upstashCache(client);
     if (managedKeys ?? adminKeySet) {
       const keyOptions = typeof managedKeys === "object" ? managedKeys : {};
-      keys ??= withStaticKeys(upstashKeyStore(client, keyOptions), staticKeys(secrets));
+      keys ??= withStaticKeys(upstashKeyStore(client, keyOptions), secrets);
       stores.usage ??= upstashUsageStore(client);
     }
   } else if (managedKeys) {
@@ -90,24 +66,21 @@ export async function gatewayOptions(options: VercelHandlerOptions): Promise<Gat
     throw needsUpstash(`${adminSecret} (managed keys, budgets and usage counters)`, redis !== undefined);
   }
 
-  const rate = rest.limits?.rate ?? checkedRate(await secrets.get("SLUICE_RATE_LIMIT"));
-  if (rate && !stores.counters) {
-    throw needsUpstash(
-      rest.limits?.rate ? "The `limits.rate` option" : `SLUICE_RATE_LIMIT ("${rate}")`,
-      redis !== undefined,
-    );
-  }
-  const envTtl = rest.cache === undefined ? cacheTtl(await secrets.get("SLUICE_CACHE_TTL")) : undefined;
-  const cache = rest.cache ?? (envTtl ? { ttlSeconds: envTtl } : undefined);
-  if (cache && !stores.cache) {
-    throw needsUpstash(envTtl ? `SLUICE_CACHE_TTL (${envTtl})` : "The `cache` option", redis !== undefined);
-  }
+  const settings = readSettings(await readEnv(secrets), {
+    stores,
+    providers: rest.providers,
+    fix: { rateLimit: upstashFix(redis !== undefined), cache: upstashFix(redis !== undefined) },
+  });
+  const rate = rest.limits?.rate ?? settings.rateLimit;
+  if (rate && !stores.counters) throw needsUpstash("The `limits.rate` option", redis !== undefined);
+  const cache = rest.cache ?? settings.cache;
+  if (cache && !stores.cache) throw needsUpstash("The `cache` option", redis !== undefined);
   return {
     ...rest,
     secrets,
     stores,
     clients: { ...rest.clients, keys },
-    providers: await providersFromEnv(secrets, rest.providers),
+    providers: settings.providers,
     limits: { ...rest.limits, rate },
     cache,
     metrics: rest.metrics ?? jsonLogSink(),

@@ -2,18 +2,10 @@
  * Sluice as a Vercel Function: a Next.js route handler or an `api/` function, on the Node.js runtime (Fluid
  * compute, the default) or on Edge. One gateway per instance, built on the first request.
  */
-import {
-  createGateway,
-  type ExecutionContextLike,
-  FAILURE_HEADER,
-  type Gateway,
-  type GatewayOptions,
-  PROVIDERS,
-  type ProviderName,
-} from "@sluice/core";
+import { createGateway, type ExecutionContextLike, type Gateway, type GatewayOptions } from "@sluice/core";
+import { configurationErrorResponse } from "@sluice/core/adapter";
 import { waitUntil as vercelWaitUntil } from "@vercel/functions";
 import { gatewayOptions } from "./env.js";
-import { ConfigurationError } from "./configuration-error.js";
 import type { UpstashKeyStoreOptions, UpstashRedis } from "@sluice/upstash";
 
 /** What the handler needs from an `@upstash/redis` client (a `Redis` instance fits). */
@@ -48,33 +40,6 @@ export type VercelHandler = ((request: Request) => Promise<Response>) &
 /** @deprecated The same type as `VercelHandler`: the handler is not Edge-only. */
 export type EdgeHandler = VercelHandler;
 
-/** The provider a path addresses, so the error reaches the client in the shape its SDK parses. */
-function providerOf(request: Request, basePath = ""): (typeof PROVIDERS)[ProviderName] | undefined {
-  const name = new URL(request.url).pathname.slice(basePath.length).split("/")[1] ?? "";
-  return Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name as ProviderName] : undefined;
-}
-
-/**
- * A gateway that cannot start answers 500 and logs why. A `ConfigurationError` names the fix and holds no
- * secret, so the client sees it too; anything else could name configuration, so it stays in the log.
- */
-function startFailure(request: Request, basePath: string | undefined, error: unknown): Response {
-  const reason = error instanceof Error ? error.message : String(error);
-  console.error(`sluice: the gateway could not start: ${reason}`);
-  const message =
-    error instanceof ConfigurationError
-      ? `The gateway is misconfigured: ${reason}`
-      : "The gateway is misconfigured; see the function logs.";
-  const provider = providerOf(request, basePath);
-  const body = provider
-    ? provider.errorBody(500, "internal_error", message)
-    : JSON.stringify({ error: { message, type: "internal_error", code: 500 } });
-  return new Response(body, {
-    status: 500,
-    headers: { "content-type": "application/json", [FAILURE_HEADER]: "internal_error" },
-  });
-}
-
 /**
  * Sluice as a Vercel Function. On the Node.js runtime (the default, Fluid compute) one instance serves many
  * requests at once and shares the gateway; on Edge it works the same. Secrets come from `process.env`, read
@@ -104,7 +69,7 @@ export function createHandler(options: VercelHandlerOptions = {}): VercelHandler
     } catch (error) {
       // A failed start is retried on the next request (the env may be fixed by then), not cached forever.
       gateway = undefined;
-      return startFailure(request, options.basePath, error);
+      return configurationErrorResponse(request, error, { basePath: options.basePath });
     }
     return ready.fetch(request, execution);
   };

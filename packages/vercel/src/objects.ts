@@ -2,7 +2,8 @@
  * @module An S3-compatible ObjectStore for long context (AWS S3, Cloudflare R2, MinIO, Backblaze B2…),
  * signed with `aws4fetch` on nothing but `fetch` and Web Crypto.
  */
-import { type ObjectStore, objectKeyProblem } from "@sluice/core";
+import type { ObjectStore } from "@sluice/core";
+import { objectKeyProblem } from "@sluice/core/adapter";
 import { AwsClient } from "aws4fetch";
 
 export interface S3ObjectsOptions {

@@ -71,7 +71,9 @@ describe("a setting that needs a missing store", () => {
     expect(first?.body.type).toBe("error");
     expect(first?.body.error?.type).toBe("api_error");
     const message = first?.body.error?.message ?? "";
-    expect(message).toContain('SLUICE_RATE_LIMIT ("5/60s") needs Upstash Redis');
+    expect(message).toContain(
+      'SLUICE_RATE_LIMIT is "5/60s" but there is no counters store (rate limits): it needs Upstash Redis',
+    );
     expect(message).toContain("the `redis` option returned no client");
     expect(message).toContain("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN");
     expect(logged.some((line) => line.includes("SLUICE_RATE_LIMIT"))).toBe(true);
@@ -91,7 +93,11 @@ describe("a setting that needs a missing store", () => {
   it("a limits.rate option, SLUICE_CACHE_TTL, SLUICE_ADMIN_KEY and managedKeys fail the same way", async () => {
     const cases: [Record<string, string>, Parameters<typeof createHandler>[0], string][] = [
       [{}, { limits: { rate: "5/60s" } }, "The `limits.rate` option needs Upstash Redis"],
-      [{ SLUICE_CACHE_TTL: "60" }, {}, "SLUICE_CACHE_TTL (60) needs Upstash Redis"],
+      [
+        { SLUICE_CACHE_TTL: "60" },
+        {},
+        'SLUICE_CACHE_TTL is "60" but there is no cache store: it needs Upstash',
+      ],
       [
         { SLUICE_ADMIN_KEY: "config-admin" },
         {},

@@ -3,6 +3,7 @@
  * exists but is the wrong kind is an error that says what to fix in wrangler config.
  */
 import type { ObjectStore } from "@sluice/core";
+import { ConfigurationError } from "@sluice/core/adapter";
 
 /** Binding names looked up on `env`; each one is optional and its feature is off without it. */
 export interface BindingNames {
@@ -39,9 +40,7 @@ export const DEFAULT_BINDINGS: BindingNames = {
 };
 
 /** Thrown for a wrong or incomplete Worker configuration; its message says what to add to wrangler config. */
-export class ConfigurationError extends Error {
-  override name = "ConfigurationError";
-}
+export { ConfigurationError };
 
 const has = (value: unknown, method: string) =>
   typeof value === "object" &&

@@ -1,17 +1,20 @@
 /** The storage ports a Worker's bindings provide: rate limits, cache, metrics, objects, managed keys, usage. */
 import type {
   CachePort,
+  GatewayOptions,
+  ManagedKeyStore,
+  ResourceGrant,
   MetricsSink,
   ObjectStore,
   RateLimitStore,
-  ResourceGrant,
   ResourceStore,
   SecretsPort,
   UsageStore,
 } from "@sluice/core";
+import { readSettings, type Settings, withStaticKeys } from "@sluice/core/adapter";
 import { kvCache } from "../cache.js";
 import type { SluiceKeys } from "../keys/durable-object.js";
-import { durableObjectKeyStore, type ManagedKeyStore, withStaticKeys } from "../keys/store.js";
+import { durableObjectKeyStore } from "../keys/store.js";
 import { durableObjectResourceStore } from "../resources/store.js";
 import { analyticsEngineMetrics } from "../metrics.js";
 import { r2Objects } from "../objects.js";
@@ -25,8 +28,8 @@ import type { CloudflareOptions, Features } from "./options.js";
 export interface EnvStores {
   rateLimitKind: Features["rateLimit"];
   rateLimitStore?: RateLimitStore;
-  /** The `SLUICE_RATE_LIMIT` setting. */
-  rate?: string;
+  /** `*_BASE_URL`, `SLUICE_RATE_LIMIT` and `SLUICE_CACHE_TTL`, checked against the stores bound. */
+  settings: Settings;
   cache?: CachePort;
   metrics?: MetricsSink;
   objects?: ObjectStore;
@@ -41,8 +44,8 @@ export function storesFromEnv(
   names: BindingNames,
   options: CloudflareOptions<never>,
   secrets: SecretsPort,
-  /** The gateway's `staticKeyGrants`, for the `SLUICE_KEYS` keys accepted next to the managed ones. */
-  staticGrants: ResourceGrant[] = [],
+  /** The gateway options given in code: `providers` win over `*_BASE_URL`, `staticKeyGrants` go to `SLUICE_KEYS`. */
+  given: { providers?: GatewayOptions["providers"]; staticKeyGrants?: ResourceGrant[] } = {},
 ): EnvStores {
   const namespace = namespaceBinding(source, names.rateLimiter);
   const limiter = namespace
@@ -54,20 +57,26 @@ export function storesFromEnv(
     rateLimitStore = rateLimitBindingStore(limiter, {
       periodSeconds: options.rateLimit?.bindingPeriodSeconds,
     });
-  const rate = setting(source, "SLUICE_RATE_LIMIT");
-  if (rate && !rateLimitStore) {
-    throw new ConfigurationError(
-      `SLUICE_RATE_LIMIT is "${rate}" but no rate-limit store is bound. Add to wrangler config a Durable Object binding ` +
-        `{ "name": "${names.rateLimiter}", "class_name": "SluiceRateLimiter" } with a migration { "tag": "v1", "new_sqlite_classes": ["SluiceRateLimiter"] } ` +
-        `(and export { SluiceRateLimiter } from your entry module), or a "ratelimits" binding named "${names.rateLimitBinding}".`,
-    );
-  }
-
   const kv =
     options.cache === false
       ? undefined
       : binding<KVNamespace>(source, names.cache, "getWithMetadata", "a KV namespace");
   const cache = kv ? kvCache(kv) : undefined;
+
+  const settings = readSettings((name) => setting(source, name), {
+    providers: given.providers,
+    stores: { counters: rateLimitStore, cache },
+    fix: {
+      rateLimit:
+        `add to wrangler config a Durable Object binding { "name": "${names.rateLimiter}", "class_name": "SluiceRateLimiter" } ` +
+        `with a migration { "tag": "v1", "new_sqlite_classes": ["SluiceRateLimiter"] } (and export { SluiceRateLimiter } ` +
+        `from your entry module), or a "ratelimits" binding named "${names.rateLimitBinding}"`,
+      cache:
+        options.cache === false
+          ? "the `cache: false` option turned the cache off"
+          : `add { "binding": "${names.cache}", "id": "…" } to "kv_namespaces" in wrangler config`,
+    },
+  });
 
   const dataset =
     options.metrics === false
@@ -100,14 +109,15 @@ export function storesFromEnv(
       );
     const keyOptions = options.keys || {};
     keys = durableObjectKeyStore(keysNamespace, { name: keyOptions.name });
-    if (keyOptions.staticKeys !== false) keys = withStaticKeys(keys, secrets, "SLUICE_KEYS", staticGrants);
+    if (keyOptions.staticKeys !== false)
+      keys = withStaticKeys(keys, secrets, { grants: given.staticKeyGrants ?? [] });
   }
   const usageNamespace = namespaceBinding<SluiceUsage>(source, names.usage, options.usage === false);
 
   return {
     rateLimitKind: namespace ? "durable-object" : limiter ? "rate-limiting-binding" : "off",
     rateLimitStore,
-    rate,
+    settings,
     cache,
     metrics,
     objects,

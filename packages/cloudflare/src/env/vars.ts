@@ -1,10 +1,9 @@
 /** The `env` a Sluice Worker reads (secrets, `vars`, bindings) and the provider base URLs set in it. */
-import { type GatewayOptions, PROVIDER_LIST, type ProviderEnvName, type ProviderName } from "@sluice/core";
+import { PROVIDER_LIST, type ProviderEnvName, type ProviderName } from "@sluice/core";
 import type { SluiceSessions } from "../features/sessions/durable-object.js";
 import type { SluiceKeys } from "../keys/durable-object.js";
 import type { SluiceRateLimiter } from "../rate-limit/durable-object.js";
 import type { SluiceUsage } from "../usage/durable-object.js";
-import { setting } from "./bindings.js";
 
 /**
  * Every provider's names (from its provider file in core): the `*_API_KEY` and `*_API_KEY_SECONDARY` secrets
@@ -44,19 +43,3 @@ export const BASE_URL_VARS = Object.fromEntries(PROVIDER_LIST.map((p) => [p.name
   ProviderName,
   string
 >;
-
-/**
- * The providers whose base URL is overridden in `env`, with the `gateway.providers` option merged in field by
- * field: an option for one provider (or one field of it) keeps every other base URL read from `env`.
- */
-export function providersFromEnv(
-  env: Record<string, unknown>,
-  given: GatewayOptions["providers"] = {},
-): GatewayOptions["providers"] {
-  const providers: GatewayOptions["providers"] = { ...given };
-  for (const [provider, variable] of Object.entries(BASE_URL_VARS) as [ProviderName, string][]) {
-    const baseUrl = setting(env, variable);
-    if (baseUrl) providers[provider] = { ...given[provider], baseUrl: given[provider]?.baseUrl ?? baseUrl };
-  }
-  return providers;
-}

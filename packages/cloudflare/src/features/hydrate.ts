@@ -2,13 +2,8 @@
  * R2 hydration: content blocks that reference `sluice-object://<key>` are filled in from the object store
  * before the request goes upstream. Portable: it needs only core's `ObjectStore` port.
  */
-import {
-  GatewayError,
-  type GatewayContext,
-  type Middleware,
-  type ObjectStore,
-  objectKeyProblem,
-} from "@sluice/core";
+import { GatewayError, type GatewayContext, type Middleware, type ObjectStore } from "@sluice/core";
+import { objectKeyProblem } from "@sluice/core/adapter";
 import { isObject, replaceBody, toBase64 } from "./body.js";
 
 export const OBJECT_SCHEME = "sluice-object://";

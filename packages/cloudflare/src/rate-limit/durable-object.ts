@@ -8,14 +8,8 @@
  * The write is durable before the result leaves the object (output gates hold the RPC reply until the
  * implicit transaction commits), so a take that was reported as admitted is never forgotten.
  */
-import {
-  type BucketPolicy,
-  type BucketState,
-  bucketTtlMs,
-  type TakeOptions,
-  type TakeResult,
-  takeFromBucket,
-} from "@sluice/core";
+import type { BucketPolicy, TakeOptions, TakeResult } from "@sluice/core";
+import { type BucketState, bucketTtlMs, takeFromBucket } from "@sluice/core/adapter";
 import { DurableObject } from "cloudflare:workers";
 
 interface BucketRow extends Record<string, SqlStorageValue> {

@@ -9,7 +9,8 @@
  * transaction, and a Durable Object runs one call's synchronous SQL to the end before the next, so
  * concurrent adds all count and a reader never sees half an add.
  */
-import { addEntry, counterEntries, emptyCounters, type UsageRow } from "@sluice/core";
+import { emptyCounters, type UsageRow } from "@sluice/core";
+import { addEntry, counterEntries } from "@sluice/core/adapter";
 import { DurableObject } from "cloudflare:workers";
 
 const SCHEMA = [

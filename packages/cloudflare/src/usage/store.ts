@@ -3,7 +3,8 @@
  * never queue behind each other and reading a key's hours touches only its own object. A query for every
  * key asks the index object which keys have rows in the range, then reads those keys' objects.
  */
-import { counterEntries, type UsageRow, type UsageStore } from "@sluice/core";
+import type { UsageRow, UsageStore } from "@sluice/core";
+import { counterEntries } from "@sluice/core/adapter";
 import type { SluiceUsage } from "./durable-object.js";
 
 /** The index object's name; a NUL cannot start a client key id. */

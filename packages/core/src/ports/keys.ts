@@ -47,3 +47,6 @@ export interface KeyStore {
   /** Removes the record: its key is refused from the next lookup on (revocation). */
   delete?(id: string): Promise<void>;
 }
+
+/** A key store with the whole admin capability (create, read, list, revoke): what managed-key stores return. */
+export type ManagedKeyStore = KeyStore & Required<Pick<KeyStore, "put" | "get" | "list" | "delete">>;
