@@ -30,7 +30,9 @@ describe("readSettings", () => {
   it("a setting whose store is missing is a ConfigurationError naming the platform's fix", () => {
     const read = (values: Record<string, string>) => () => readSettings(env(values), { fix: FIX });
     expect(read({ SLUICE_RATE_LIMIT: "5/60s" })).toThrow(ConfigurationError);
-    expect(read({ SLUICE_RATE_LIMIT: "5/60s" })).toThrow(/no counters store (rate limits): bind the LIMITER/);
+    expect(read({ SLUICE_RATE_LIMIT: "5/60s" })).toThrow(
+      /no counters store \(rate limits\): bind the LIMITER/,
+    );
     expect(read({ SLUICE_CACHE_TTL: "30" })).toThrow(/no cache store: bind the CACHE/);
   });
 
