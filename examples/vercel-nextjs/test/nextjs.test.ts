@@ -232,10 +232,11 @@ describe.each(RUNTIMES)("the %s runtime", (runtime, mount) => {
     const error = outcomes[0] as InstanceType<typeof Anthropic.InternalServerError>;
     expect(error).toBeInstanceOf(Anthropic.InternalServerError);
     const message = (error.error as { error: { message: string } }).error.message;
-    expect(message).toContain('SLUICE_RATE_LIMIT ("20/3600s") needs Upstash Redis');
+    expect(message).toContain('SLUICE_RATE_LIMIT is "20/3600s" but there is no counters store');
+    expect(message).toContain("it needs Upstash Redis");
     expect(message).toContain("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN");
     expect(misconfigured.output.join("\n")).toContain(
-      "sluice: the gateway could not start: SLUICE_RATE_LIMIT",
+      "[sluice] configuration error: SLUICE_RATE_LIMIT is \"20/3600s\"",
     );
   });
 });
