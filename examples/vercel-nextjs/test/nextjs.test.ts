@@ -236,7 +236,7 @@ describe.each(RUNTIMES)("the %s runtime", (runtime, mount) => {
     expect(message).toContain("it needs Upstash Redis");
     expect(message).toContain("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN");
     expect(misconfigured.output.join("\n")).toContain(
-      "[sluice] configuration error: SLUICE_RATE_LIMIT is \"20/3600s\"",
+      '[sluice] configuration error: SLUICE_RATE_LIMIT is "20/3600s"',
     );
   });
 });
