@@ -3,7 +3,8 @@
  * graceful drain) and Redis, Valkey or Redis Cluster over TCP through node-redis, so N gateway processes
  * behind a load balancer share exact rate limits, budgets, the cache, managed keys and usage.
  */
-export { createNodeGateway, type NodeGateway, type NodeGatewayOptions } from "./gateway.js";
-export { ConfigurationError, nodeOptionsFromEnv, type NodeEnvOptions } from "./env.js";
+export { createHandler, type NodeHandler, type NodeHandlerOptions } from "./handler.js";
+export type { NodeEnvOptions } from "./env.js";
 export { nodeRedisCommands, type NodeRedisClient, type NodeRedisMulti } from "./redis.js";
 export { serve, type FetchHandler, type NodeServer, type ServeOptions } from "./server.js";
+export { ConfigurationError } from "@sluice/core/adapter";

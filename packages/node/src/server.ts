@@ -1,15 +1,19 @@
 /**
  * A `node:http` server in front of a fetch handler: each request becomes a web `Request` (its body streamed,
- * its signal aborted when the client goes away), each web `Response` streams back with backpressure, and
- * background work handed to `waitUntil` is tracked so a shutdown (SIGTERM) drains it before exiting.
+ * its signal aborted when the client goes away), each web `Response` streams back with backpressure, and a
+ * shutdown (SIGTERM) finishes in-flight requests and the handler's background work before exiting.
  */
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import type { ExecutionContextLike } from "@sluice/core";
 
-export type FetchHandler = (request: Request, execution: ExecutionContextLike) => Promise<Response>;
+/** A fetch handler; one from `createHandler` also drains its background work and closes its Redis. */
+export interface FetchHandler {
+  (request: Request): Promise<Response>;
+  drain?(): Promise<void>;
+  close?(): Promise<void>;
+}
 
 export interface ServeOptions {
   /** Default `PORT` from the environment, else 8787. 0 picks a free port. */
@@ -20,7 +24,7 @@ export interface ServeOptions {
   drainMs?: number;
   /** Signals that start a graceful shutdown. Default SIGTERM and SIGINT; `[]` to handle them yourself. */
   signals?: NodeJS.Signals[];
-  /** Runs after the drain (close your Redis client here). */
+  /** Runs after the drain and the handler's `close()`. */
   onShutdown?: () => Promise<void> | void;
 }
 
@@ -28,8 +32,6 @@ export interface NodeServer {
   server: Server;
   /** `http://host:port` the server listens on. */
   url: string;
-  /** Background tasks still running (metrics, cache writes, budget settlement). */
-  readonly pending: number;
   /** Stops accepting, waits for in-flight requests and background work (up to `drainMs`), then closes. */
   close(): Promise<void>;
 }
@@ -82,28 +84,19 @@ async function send(res: ServerResponse, response: Response, signal: AbortSignal
  *
  * @example
  * ```ts
- * const { gateway, close } = await createNodeGateway(process.env);
- * await serve((request, execution) => gateway.fetch(request, execution), { onShutdown: close });
+ * await serve(createHandler());
  * ```
  */
 export async function serve(handler: FetchHandler, options: ServeOptions = {}): Promise<NodeServer> {
   const { hostname = "0.0.0.0", drainMs = 25_000, signals = ["SIGTERM", "SIGINT"], onShutdown } = options;
   const port = options.port ?? Number(process.env.PORT || 8787);
-  const pending = new Set<Promise<unknown>>();
-  const execution: ExecutionContextLike = {
-    waitUntil(promise) {
-      const tracked = promise.catch(() => {}).finally(() => pending.delete(tracked));
-      pending.add(tracked);
-    },
-  };
-
   const server = createServer(async (req, res) => {
     const controller = new AbortController();
     res.once("close", () => {
       if (!res.writableFinished) controller.abort();
     });
     try {
-      const response = await handler(toRequest(req, controller.signal), execution);
+      const response = await handler(toRequest(req, controller.signal));
       await send(res, response, controller.signal);
     } catch (error) {
       console.error(`sluice: request failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -124,8 +117,9 @@ export async function serve(handler: FetchHandler, options: ServeOptions = {}): 
       const stopped = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       await Promise.race([stopped, deadline]);
-      await Promise.race([Promise.allSettled([...pending]), deadline]);
+      await Promise.race([handler.drain?.(), deadline]);
       server.closeAllConnections();
+      await handler.close?.();
       await onShutdown?.();
     })());
   for (const signal of signals) process.once(signal, () => void close());
@@ -133,9 +127,6 @@ export async function serve(handler: FetchHandler, options: ServeOptions = {}): 
   return {
     server,
     url: `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${bound}`,
-    get pending() {
-      return pending.size;
-    },
     close,
   };
 }

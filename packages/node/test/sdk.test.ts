@@ -1,5 +1,5 @@
 /**
- * `serve` in this process with a gateway from `createNodeGateway` on a real redis-server and the fake upstream
+ * `serve` in this process with a handler from `createHandler` on a real redis-server and the fake upstream
  * behind it; the official SDKs stream through it; a client that leaves mid-stream ends the upstream call; the
  * cache answers a repeat from Redis; background work is drained by `close`.
  */
@@ -8,32 +8,30 @@ import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-up
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../../redis/test/tooling/redis-server.js";
-import { createNodeGateway, type NodeServer, serve } from "../src/index.js";
+import { createHandler, type NodeHandler, type NodeServer, serve } from "../src/index.js";
 
 const KEY = "sluice-node-sdk-0001";
 let redis: RedisServer;
 let fake: FakeUpstream;
+let handler: NodeHandler;
 let server: NodeServer;
 
 beforeAll(async () => {
   redis = await startRedisServer();
   fake = await startFakeUpstream();
-  const { gateway, close } = await createNodeGateway({
-    ANTHROPIC_API_KEY: FAKE_KEYS.anthropic,
-    OPENAI_API_KEY: FAKE_KEYS.openai,
-    ANTHROPIC_BASE_URL: fake.baseUrls.anthropic,
-    OPENAI_BASE_URL: fake.baseUrls.openai,
-    SLUICE_KEYS: KEY,
-    SLUICE_RATE_LIMIT: "1000/60s",
-    SLUICE_CACHE_TTL: "60",
-    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+  handler = createHandler({
+    env: {
+      ANTHROPIC_API_KEY: FAKE_KEYS.anthropic,
+      OPENAI_API_KEY: FAKE_KEYS.openai,
+      ANTHROPIC_BASE_URL: fake.baseUrls.anthropic,
+      OPENAI_BASE_URL: fake.baseUrls.openai,
+      SLUICE_KEYS: KEY,
+      SLUICE_RATE_LIMIT: "1000/60s",
+      SLUICE_CACHE_TTL: "60",
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+    },
   });
-  server = await serve((request, execution) => gateway.fetch(request, execution), {
-    port: 0,
-    hostname: "127.0.0.1",
-    signals: [],
-    onShutdown: close,
-  });
+  server = await serve(handler, { port: 0, hostname: "127.0.0.1", signals: [] });
 });
 afterAll(async () => {
   await server?.close();
@@ -74,7 +72,7 @@ describe("the official SDKs through serve()", () => {
     const client = new OpenAI({ apiKey: KEY, baseURL: `${server.url}/openai/v1`, maxRetries: 0 });
     const body = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "cache me" }] };
     await client.chat.completions.create(body);
-    for (let i = 0; i < 100 && server.pending > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && handler.pending > 0; i++) await new Promise((r) => setTimeout(r, 10));
     const before = fake.records.length;
     const { response } = await client.chat.completions.create(body).withResponse();
     expect(response.headers.get("x-sluice-cache")).toBe("HIT");

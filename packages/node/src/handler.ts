@@ -1,0 +1,66 @@
+/**
+ * Sluice for self-hosted Node: one handler per process, its stores in the Redis (or Valkey, or Redis Cluster)
+ * every process shares. Node has no `waitUntil`, so work that outlives a response is kept and drained on
+ * shutdown, as on Deno.
+ */
+import { createGateway, type EnvRecord } from "@sluice/core";
+import { backgroundTasks } from "@sluice/core/adapter";
+import { createClient } from "redis";
+import { gatewayOptions, type NodeEnvOptions } from "./env.js";
+import { type NodeRedisClient, nodeRedisCommands } from "./redis.js";
+
+export interface NodeHandlerOptions extends NodeEnvOptions {
+  /** Where settings and secrets are read from. Default `process.env`. */
+  env?: EnvRecord;
+  /**
+   * A connected node-redis client or cluster (`createCluster`) for the stores. Default: one client for
+   * `REDIS_URL` (`rediss://` for TLS), opened and closed by the handler; none when it is unset.
+   */
+  redis?: NodeRedisClient;
+}
+
+/** A fetch handler (`serve(handler)`) that also owns the work it left running and the Redis it opened. */
+export interface NodeHandler {
+  (request: Request): Promise<Response>;
+  /** Resolves when every metric, cache write and usage row started so far is written. */
+  drain(): Promise<void>;
+  /** Background tasks still running. */
+  readonly pending: number;
+  /** Closes the Redis connection the handler opened (not one passed as `redis`); `drain()` first. */
+  close(): Promise<void>;
+}
+
+/**
+ * Throws a `ConfigurationError` naming the fix when a setting needs Redis and there is none, before any
+ * connection is opened.
+ *
+ * @example
+ * const handler = createHandler(); // process.env; REDIS_URL → the shared stores
+ * await serve(handler); // SIGTERM: stop accepting, finish in-flight calls and background work, close Redis
+ */
+export function createHandler({
+  env = process.env,
+  redis,
+  ...options
+}: NodeHandlerOptions = {}): NodeHandler {
+  const url = env.REDIS_URL?.trim();
+  const own = !redis && url ? createClient({ url }) : undefined;
+  const client = redis ?? own;
+  const gateway = createGateway(gatewayOptions(env, client && nodeRedisCommands(client), options));
+  let ready: Promise<unknown> | undefined;
+  if (own) {
+    // Without a listener node-redis would crash the process on a dropped connection; it reconnects by itself.
+    own.on("error", (error: Error) => console.error(`sluice: redis: ${error.message}`));
+    ready = own.connect();
+  }
+
+  const background = backgroundTasks();
+  const handler = (async (request: Request) => {
+    if (ready) await ready;
+    return gateway.fetch(request, background);
+  }) as NodeHandler;
+  handler.drain = () => background.drain();
+  handler.close = async () => void (await own?.close());
+  Object.defineProperty(handler, "pending", { get: () => background.pending });
+  return handler;
+}
