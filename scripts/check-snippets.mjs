@@ -16,6 +16,7 @@ const FULLY_RUN = new Set([
   "examples/deno-deploy/README.md",
   "packages/create-sluice/README.md",
   "packages/deno/README.md",
+  "packages/fake-upstream/README.md",
   "packages/mcp/README.md",
 ]);
 const MARKER = /^<!-- snippet: (.+?) -->$/;
