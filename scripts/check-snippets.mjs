@@ -19,6 +19,7 @@ const FULLY_RUN = new Set([
   "packages/deno/README.md",
   "packages/fake-upstream/README.md",
   "packages/mcp/README.md",
+  "packages/redis/README.md",
 ]);
 const MARKER = /^<!-- snippet: (.+?) -->$/;
 
