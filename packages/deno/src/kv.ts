@@ -50,6 +50,7 @@ export interface KvSpendLike {
   getMany<T extends readonly unknown[]>(
     keys: readonly [...{ [K in keyof T]: KvKey }],
   ): Promise<{ [K in keyof T]: KvEntryMaybeLike<T[K]> }>;
-  list<T = unknown>(selector: { prefix: KvKey }): AsyncIterable<KvEntryLike<T>>;
+  /** `end` (exclusive) bounds the scan inside the prefix. */
+  list<T = unknown>(selector: { prefix: KvKey; end?: KvKey }): AsyncIterable<KvEntryLike<T>>;
   atomic(): KvMutationsLike;
 }

@@ -29,7 +29,7 @@ register(rateLimitContract(() => kvRateLimitStore(kv)));
 register(rateLimitContract(() => kvRateLimitStore(kv), { concurrency: 128 }).slice(1, 2));
 register(cacheContract(() => kvCache(kv), { ttlSeconds: 1 }));
 register(keyStoreContract(() => kvKeyStore(kv)));
-register(usageStoreContract(() => kvUsageStore(kv), { housekeeping: false }));
+register(usageStoreContract(() => kvUsageStore(kv)));
 // 200 adds in flight at once on one key and day: sums commit without checks, so none may be lost or retried.
 register(usageStoreContract(() => kvUsageStore(kv), { concurrency: 200 }).slice(1, 2));
 register(
