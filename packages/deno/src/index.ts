@@ -1,6 +1,6 @@
 /** @module Sluice on Deno and Deno Deploy: a `Deno.serve` handler, Deno KV stores (rate limits, cache, managed keys, usage), log-line metrics, S3 objects. */
 export { createHandler, type DenoHandler, type DenoHandlerOptions } from "./handler.ts";
-export { optionsFromEnv, ENV_NAMES, type EnvLike } from "./env.ts";
+export type { EnvLike } from "./env.ts";
 export { envSecrets } from "./secrets.ts";
 export { kvRateLimitStore, type KvRateLimitOptions } from "./rate-limit.ts";
 export { kvCache, CHUNK_BYTES, type KvCacheOptions } from "./cache.ts";

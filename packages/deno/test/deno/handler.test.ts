@@ -1,6 +1,6 @@
 /** createHandler in-process: settings from an env, and background work kept until drain(). */
 import type { MetricPoint } from "@sluice/core";
-import { createHandler, optionsFromEnv } from "../../src/index.ts";
+import { createHandler } from "../../src/index.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -38,24 +38,100 @@ Deno.test({
   },
 });
 
+/** A stand-in upstream through `upstream.fetch`: records each URL and answers an Anthropic message. */
+function recordingUpstream() {
+  const urls: string[] = [];
+  const fetch = async (url: string, init: RequestInit) => {
+    urls.push(url);
+    await new Response(init.body).arrayBuffer();
+    return Response.json({
+      id: "msg_env",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-4-6",
+      content: [{ type: "text", text: "hi" }],
+      stop_reason: "end_turn",
+      usage: { input_tokens: 3, output_tokens: 2 },
+    });
+  };
+  return { urls, fetch };
+}
+
+const message = (handler: (request: Request) => Promise<Response>, path = "/anthropic/v1/messages") =>
+  handler(
+    new Request(`http://x${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "sluice-handler-test-0002" },
+      body: JSON.stringify({
+        model: "claude-sonnet-4-6",
+        max_tokens: 8,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    }),
+  );
+
 Deno.test({
-  name: "handler: shared env names set base URLs, the rate limit and the cache TTL",
+  name: "handler: an env base URL stays when code sets another option of the same provider; code's baseUrl wins",
   ...opts,
-  fn() {
-    const options = optionsFromEnv(
-      envOf({
-        ANTHROPIC_BASE_URL: "http://127.0.0.1:1/anthropic",
-        GROQ_BASE_URL: "http://127.0.0.1:1/groq",
-        SLUICE_RATE_LIMIT: "5/60s",
-        SLUICE_CACHE_TTL: "30",
+  async fn() {
+    const upstream = recordingUpstream();
+    const handler = createHandler({
+      env: envOf({
+        SLUICE_KEYS: "sluice-handler-test-0002",
+        ANTHROPIC_API_KEY: "sk-ant-handler-test",
+        ANTHROPIC_BASE_URL: "http://127.0.0.1:9/anthropic-from-env",
+        OPENAI_API_KEY: "sk-openai-handler-test",
+        OPENAI_BASE_URL: "http://127.0.0.1:9/openai-from-env",
+      }),
+      providers: { anthropic: { enabled: true }, openai: { baseUrl: "http://127.0.0.1:9/openai-from-code" } },
+      upstream: { fetch: upstream.fetch, retry: { maxRetries: 0 } },
+    });
+    const response = await message(handler);
+    assertEquals(response.status, 200, "answered by the stand-in");
+    await response.body?.cancel();
+    assertEquals(
+      upstream.urls[0],
+      "http://127.0.0.1:9/anthropic-from-env/v1/messages",
+      "anthropic from the env",
+    );
+    const openai = await handler(
+      new Request("http://x/openai/v1/models", {
+        headers: { authorization: "Bearer sluice-handler-test-0002" },
       }),
     );
-    assertEquals(options.providers?.anthropic?.baseUrl, "http://127.0.0.1:1/anthropic", "anthropic");
-    assertEquals(options.providers?.groq?.baseUrl, "http://127.0.0.1:1/groq", "groq");
-    assertEquals(options.providers?.openai, undefined, "unset stays default");
-    assertEquals(options.rate, "5/60s", "rate limit");
-    assertEquals(options.cacheTtlSeconds, 30, "cache ttl");
-    assertEquals(optionsFromEnv(envOf({ SLUICE_CACHE_TTL: "abc" })).cacheTtlSeconds, undefined, "bad ttl");
+    await openai.body?.cancel();
+    assertEquals(upstream.urls[1], "http://127.0.0.1:9/openai-from-code/models", "openai from the code");
+    await handler.drain();
+  },
+});
+
+Deno.test({
+  name: "handler: SLUICE_RATE_LIMIT and SLUICE_CACHE_TTL from the env turn on the limit and the cache in KV",
+  ...opts,
+  async fn() {
+    const kv = await Deno.openKv(":memory:");
+    const upstream = recordingUpstream();
+    const handler = createHandler({
+      kv,
+      env: envOf({
+        SLUICE_KEYS: "sluice-handler-test-0002",
+        ANTHROPIC_API_KEY: "sk-ant-handler-test",
+        ANTHROPIC_BASE_URL: "http://127.0.0.1:9",
+        SLUICE_RATE_LIMIT: "2/60s",
+        SLUICE_CACHE_TTL: "30",
+      }),
+      upstream: { fetch: upstream.fetch },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await message(handler);
+      statuses.push(response.status);
+      await response.body?.cancel();
+      await handler.drain();
+    }
+    assertEquals(statuses.join(), "200,200,429", "two calls a minute, then 429");
+    assertEquals(upstream.urls.length, 1, "the second call was a cache hit");
+    kv.close();
   },
 });
 
