@@ -1,10 +1,5 @@
-/**
- * A setting that cannot be honoured, found at startup. Its message names the fix and never holds a secret
- * value, so adapters may show it to the caller as well as log it.
- */
-export class ConfigurationError extends Error {
-  override name = "ConfigurationError";
-}
+/** Reads the Upstash variables; a half configuration is the kit's `ConfigurationError`, so adapters show its fix. */
+import { ConfigurationError } from "@sluice/core/adapter";
 
 type Env = Record<string, string | undefined>;
 

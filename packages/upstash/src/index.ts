@@ -15,5 +15,6 @@ export {
   type UpstashUsageOptions,
 } from "./stores.js";
 export { upstashCommands, type UpstashRedis, type UpstashTransaction } from "./client.js";
-export { ConfigurationError, redisFromEnv } from "./from-env.js";
+export { redisFromEnv } from "./from-env.js";
+export { ConfigurationError } from "@sluice/core/adapter";
 export { BUCKET_SCRIPT } from "@sluice/redis";

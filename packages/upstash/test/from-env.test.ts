@@ -1,4 +1,5 @@
 /** `redisFromEnv`: a client when Upstash is configured, none when it is not, an error naming the fix when half is. */
+import { configurationErrorResponse } from "@sluice/core/adapter";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, redisFromEnv } from "../src/index.js";
 
@@ -30,5 +31,18 @@ describe("redisFromEnv", () => {
     }
     expect(message).toContain("UPSTASH_REDIS_REST_URL is not set");
     expect(message).not.toContain("secret-token-value");
+  });
+
+  it("is the adapter kit's ConfigurationError: an adapter answers with the fix, not 'see the logs'", async () => {
+    let error: unknown;
+    try {
+      redisFromEnv(Client, { UPSTASH_REDIS_REST_URL: "https://u" });
+    } catch (thrown) {
+      error = thrown;
+    }
+    const request = new Request("https://gateway.example/openai/v1/chat/completions");
+    const response = configurationErrorResponse(request, error, { log: () => {} });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("UPSTASH_REDIS_REST_TOKEN is not set");
   });
 });

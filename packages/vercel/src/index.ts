@@ -10,7 +10,7 @@ export {
   type VercelHandler,
   type VercelHandlerOptions,
 } from "./handler.js";
-export { ConfigurationError } from "./configuration-error.js";
+export { ConfigurationError } from "@sluice/core/adapter";
 export { envSecrets } from "./secrets.js";
 export { jsonLogSink, type JsonLogSinkOptions } from "./metrics.js";
 export {
