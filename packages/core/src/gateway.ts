@@ -13,7 +13,7 @@ import { metrics } from "./middleware/metrics.js";
 import { promptCacheTelemetry } from "./middleware/prompt-cache.js";
 import { DEFAULT_PRICING } from "./middleware/pricing.js";
 import { rateLimit } from "./middleware/rate-limit.js";
-import { leasedRateLimitStore } from "./middleware/rate-limit-lease.js";
+import { tokenLeases } from "./middleware/rate-limit-lease.js";
 import { recover } from "./middleware/recover.js";
 import { resourcePolicy } from "./middleware/resources.js";
 import { responseCache } from "./middleware/response-cache.js";
@@ -75,8 +75,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   chain.push(auth({ keys, byok: resolved.byok }), readBody(resolved.maxBodyBytes));
   chain.push(resourcePolicy({ store: stores.resources, budgets: stores.counters }));
   if (stores.counters) {
-    const store = limits.lease ? leasedRateLimitStore(stores.counters, limits.lease) : stores.counters;
-    chain.push(rateLimit({ store, limit: rule, failOpen: resolved.failOpen }));
+    const store = stores.counters;
+    const leases = limits.lease ? tokenLeases(store, limits.lease) : undefined;
+    chain.push(rateLimit({ store, leases, limit: rule, failOpen: resolved.failOpen }));
   }
   chain.push(...(options.middleware ?? []));
   if (options.cache && stores.cache) {

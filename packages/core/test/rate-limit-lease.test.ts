@@ -1,76 +1,210 @@
-import { describe, expect, it } from "vitest";
-import { leasedRateLimitStore } from "../src/middleware/rate-limit-lease.js";
+// Token leasing on a fake clock, with the store's round trip simulated as latency on that clock: whether a
+// call waited on the store is read off the clock (it resolved only after time moved), never timed for real.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type Background, tokenLeases } from "../src/middleware/rate-limit-lease.js";
 import { memoryRateLimitStore } from "../src/memory/index.js";
-import type { RateLimitStore } from "../src/ports/rate-limit.js";
+import type { BucketPolicy, RateLimitStore, TakeResult } from "../src/ports/rate-limit.js";
 
-/** A memory store that counts the round trips made to it. */
-function counted(): RateLimitStore & { calls: number } {
+/** A memory store `latencyMs` away (half each way, on the fake clock), counting the round trips made to it. */
+function distant(latencyMs: number): RateLimitStore & { calls: number; inner: RateLimitStore } {
   const inner = memoryRateLimitStore();
+  const travel = () => new Promise((resolve) => setTimeout(resolve, latencyMs / 2));
   const store = {
     calls: 0,
-    take: (...args: Parameters<RateLimitStore["take"]>) => {
+    inner,
+    async take(...args: Parameters<RateLimitStore["take"]>) {
       store.calls++;
-      return inner.take(...args);
+      await travel();
+      const result = await inner.take(...args);
+      await travel();
+      return result;
     },
   };
   return store;
 }
 
-const still = (capacity: number) => ({ capacity, refillPerSecond: 0, ttlSeconds: 60 });
+const still = (capacity: number): BucketPolicy => ({ capacity, refillPerSecond: 0, ttlSeconds: 600 });
+/** The bucket's balance, read without the round trip. */
+const left = async (store: { inner: RateLimitStore }, policy: BucketPolicy) =>
+  (await store.inner.take("k", 0, policy)).remaining;
 
-describe("token leasing", () => {
-  it("never over-admits a burst, and gives stranded tokens back when the lease expires", async () => {
-    const store = counted();
-    const leased = leasedRateLimitStore(store, { size: 8, ttlMs: 50 });
-    const burst = await Promise.all(Array.from({ length: 200 }, () => leased.take("k", 1, still(50))));
-    const first = burst.filter((r) => r.allowed).length;
-    // Requests that arrive while a lease is renewed go to the store; the lease's unused tokens wait here.
-    expect(first).toBeLessThanOrEqual(50);
-    expect(first).toBeGreaterThanOrEqual(50 - 8);
-    await new Promise((r) => setTimeout(r, 80));
-    const later = [];
-    for (let i = 0; i < 20; i++) later.push(await leased.take("k", 1, still(50)));
-    expect(first + later.filter((r) => r.allowed).length).toBe(50);
-    expect((await store.take("k", 0, still(50))).remaining).toBe(0);
+/** Runs background work like `waitUntil` does, and lets the test wait for all of it. */
+function backgroundTasks(): Background & { all: Promise<unknown>[] } {
+  const all: Promise<unknown>[] = [];
+  return Object.assign((work: Promise<unknown>) => void all.push(work.catch(() => {})), { all });
+}
+
+interface Call {
+  result?: TakeResult;
+  waited?: boolean;
+}
+
+/** Starts one call; it "waited" if it resolved only after the clock moved. */
+function call(leases: ReturnType<typeof tokenLeases>, policy: BucketPolicy, bg: Background): Call {
+  const started = Date.now();
+  const c: Call = {};
+  void leases.take("k", policy, bg).then((result) => {
+    c.result = result;
+    c.waited = Date.now() > started;
+  });
+  return c;
+}
+
+/** `count` calls, one every `everyMs`, spread over `isolates` (round robin); then everything settles. */
+async function steady(
+  isolates: ReturnType<typeof tokenLeases>[],
+  policy: BucketPolicy,
+  { count, everyMs }: { count: number; everyMs: number },
+) {
+  const bg = backgroundTasks();
+  const calls: Call[] = [];
+  for (let i = 0; i < count; i++) {
+    calls.push(call(isolates[i % isolates.length]!, policy, bg));
+    await vi.advanceTimersByTimeAsync(everyMs);
+  }
+  await vi.advanceTimersByTimeAsync(10_000);
+  await Promise.all(bg.all);
+  return {
+    calls,
+    admitted: calls.filter((c) => c.result?.allowed).length,
+    waited: calls.filter((c) => c.waited).length,
+  };
+}
+
+beforeEach(() => void vi.useFakeTimers({ now: 1_000_000 }));
+afterEach(() => void vi.useRealTimers());
+
+describe("token leasing: renewal before the lease runs out", () => {
+  it("in a steady stream only the first call waits on the store's round trip", async () => {
+    const store = distant(100);
+    const leases = tokenLeases(store, { size: 16 });
+    // 50 calls/s, 100 ms round trip: 5 calls arrive during each renewal.
+    const run = await steady([leases], still(100_000), { count: 500, everyMs: 20 });
+    expect(run.admitted).toBe(500);
+    // The first call took the lease; the 5 arriving during that first round trip went to the store on their
+    // own. From then on, none waited.
+    expect(run.calls.findLastIndex((c) => c.waited)).toBeLessThan(100 / 20 + 1);
+    // Renewals top the lease up, about one per (size − what a round trip uses) calls; far fewer than 500.
+    expect(store.calls).toBeLessThan(500 / 8);
   });
 
-  it("skips most store round trips while tokens are plentiful", async () => {
-    const store = counted();
-    const leased = leasedRateLimitStore(store, { size: 8 });
-    for (let i = 0; i < 80; i++) expect((await leased.take("k", 1, still(1000))).allowed).toBe(true);
-    expect(store.calls).toBe(10);
+  it("a stream slower than the lease's lifetime renews before expiry instead of waiting each time", async () => {
+    const store = distant(100);
+    const leases = tokenLeases(store, { size: 8, ttlMs: 1000 });
+    // 4 calls/s: a lease of 8 would outlive its 1 s TTL half used, then the next call would wait.
+    const run = await steady([leases], still(100_000), { count: 40, everyMs: 250 });
+    expect(run.waited).toBe(1);
+    expect(run.admitted).toBe(40);
   });
 
-  it("never over-admits across isolates sharing one store", async () => {
-    const store = counted();
-    const a = leasedRateLimitStore(store, { size: 8 });
-    const b = leasedRateLimitStore(store, { size: 8 });
-    const results = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).take("k", 1, still(30))),
-    );
-    const admitted = results.filter((r) => r.allowed).length;
-    expect(admitted).toBeLessThanOrEqual(30);
-    // Under-admission is bounded by what the isolates still hold: less than one lease each.
-    expect(admitted).toBeGreaterThan(30 - 2 * 8);
+  it("a renewal runs in the background: the call that starts it answers at once and hands it to waitUntil", async () => {
+    const store = distant(100);
+    const leases = tokenLeases(store, { size: 5 });
+    const bg = backgroundTasks();
+    const calls = [call(leases, still(100), bg)];
+    await vi.advanceTimersByTimeAsync(100);
+    expect(calls[0]!.waited).toBe(true);
+    // 5 calls/s: slow enough that only the share used (4 of 5) starts the renewal.
+    for (let i = 0; i < 3; i++) {
+      await vi.advanceTimersByTimeAsync(200);
+      calls.push(call(leases, still(100), bg));
+    }
+    await vi.advanceTimersByTimeAsync(0);
+    expect(bg.all).toHaveLength(1);
+    // The last held token serves the next call while the renewal is still on its way.
+    calls.push(call(leases, still(100), bg));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => c.waited)).toEqual([true, false, false, false, false]);
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all(bg.all);
+    expect(store.calls).toBe(2);
+    expect(await left(store, still(100))).toBe(100 - 5 - 4); // the renewal topped the lease back up to 5
+  });
+
+  it("a burst faster than a round trip: calls finding the lease empty go to the store, none waits on another's promise", async () => {
+    const store = distant(100);
+    const leases = tokenLeases(store, { size: 8 });
+    const bg = backgroundTasks();
+    const calls = Array.from({ length: 30 }, () => call(leases, still(1000), bg));
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(bg.all);
+    expect(calls.every((c) => c.result?.allowed)).toBe(true);
+    // The first took the lease; the 29 that arrived during it went straight to the store.
+    expect(store.calls).toBe(30);
+  });
+});
+
+describe("token leasing: never over-admits", () => {
+  it("two isolates on one bucket admit at most its size during a burst, exactly its size once leases expire", async () => {
+    const store = distant(60);
+    const policy = still(100);
+    const isolates = [
+      tokenLeases(store, { size: 16, ttlMs: 500 }),
+      tokenLeases(store, { size: 16, ttlMs: 500 }),
+    ];
+    const bg = backgroundTasks();
+    const burst: Call[] = [];
+    for (let i = 0; i < 600; i++) {
+      burst.push(call(isolates[i % 2]!, policy, bg));
+      if (i % 10 === 0) await vi.advanceTimersByTimeAsync(1);
+      expect(burst.filter((c) => c.result?.allowed).length).toBeLessThanOrEqual(100);
+    }
+    await vi.advanceTimersByTimeAsync(400);
+    await Promise.all(bg.all);
+    const during = burst.filter((c) => c.result?.allowed).length;
+    expect(during).toBeLessThanOrEqual(100);
+    // Anything still held comes back once the leases have expired; a few more calls use it up.
+    await vi.advanceTimersByTimeAsync(600);
+    const later = await steady(isolates, policy, { count: 40, everyMs: 5 });
+    await Promise.all(bg.all);
+    expect(during + later.admitted).toBe(100);
+    expect(await left(store, policy)).toBe(0);
+  });
+
+  it("a refilling bucket: admitted over a run never exceeds capacity plus what refilled", async () => {
+    const store = distant(80);
+    const policy = { capacity: 20, refillPerSecond: 10, ttlSeconds: 60 };
+    const isolates = [
+      tokenLeases(store, { size: 8 }),
+      tokenLeases(store, { size: 8 }),
+      tokenLeases(store, { size: 8 }),
+    ];
+    // 100 calls/s for 5 s against 20 + 10/s.
+    const run = await steady(isolates, policy, { count: 500, everyMs: 10 });
+    expect(run.admitted).toBeLessThanOrEqual(20 + 10 * 5 + 1);
+    expect(run.admitted).toBeGreaterThan(20 + 10 * 5 - 3 * 8 - 1); // under by at most one lease per isolate
   });
 
   it("gives unused tokens back when a lease expires", async () => {
-    const store = counted();
-    const leased = leasedRateLimitStore(store, { size: 8, ttlMs: 50 });
-    await leased.take("k", 1, still(100));
-    expect((await store.take("k", 0, still(100))).remaining).toBe(92);
-    await new Promise((r) => setTimeout(r, 80));
-    await leased.take("k", 1, still(100));
+    const store = distant(10);
+    const leases = tokenLeases(store, { size: 8, ttlMs: 50 });
+    const bg = backgroundTasks();
+    call(leases, still(100), bg);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(await left(store, still(100))).toBe(92);
+    await vi.advanceTimersByTimeAsync(100);
+    call(leases, still(100), bg);
+    await vi.advanceTimersByTimeAsync(100);
+    await Promise.all(bg.all);
     // 7 unused came back, then a new lease of 8 was taken, one of them used.
-    await new Promise((r) => setTimeout(r, 10));
-    expect((await store.take("k", 0, still(100))).remaining).toBe(100 - 1 - 8);
+    expect(await left(store, still(100))).toBe(100 - 1 - 8);
   });
 
-  it("passes forced and non-unit takes (budgets, refunds) straight to the store", async () => {
-    const store = counted();
-    const leased = leasedRateLimitStore(store);
-    expect((await leased.take("b", 5, still(10))).remaining).toBe(5);
-    expect((await leased.take("b", -2, still(10), { force: true })).remaining).toBe(7);
-    expect(store.calls).toBe(2);
+  it("near the end of a bucket (no whole lease left) every call goes to the store, one round trip each", async () => {
+    const store = distant(10);
+    const leases = tokenLeases(store, { size: 8 });
+    const policy = still(20);
+    await store.inner.take("k", 15, policy);
+    const run = await steady([leases], policy, { count: 10, everyMs: 30 });
+    expect(run.admitted).toBe(5);
+    // The first call asked for a lease (denied) and then for its token; the others went straight to the store.
+    expect(store.calls).toBe(11);
+  });
+
+  it("a store failure on the call that takes the lease reaches that call; the next call tries again", async () => {
+    const failing: RateLimitStore = { take: () => Promise.reject(new Error("store down")) };
+    const leases = tokenLeases(failing, { size: 8 });
+    await expect(leases.take("k", still(10), backgroundTasks())).rejects.toThrow("store down");
+    await expect(leases.take("k", still(10), backgroundTasks())).rejects.toThrow("store down");
   });
 });

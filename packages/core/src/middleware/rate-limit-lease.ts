@@ -1,77 +1,136 @@
 /**
  * Token leasing: an isolate takes a handful of tokens from the strongly consistent store at once and admits
  * requests from them locally, so most admitted requests skip the store's round trip (a Durable Object hop on
- * Workers). It can never over-admit: every token admitted was taken from the store first. What it can do is
- * under-admit briefly: tokens leased by one isolate are unavailable to others until used, or given back when
- * the lease expires (checked on that key's next request). Near the end of a bucket (a whole lease no longer
- * fits) it stops leasing and every request goes to the store, so admission stays exact at the boundary.
- * Requests arriving while a lease is being renewed go to the store too: a burst can strand up to one lease
- * of tokens in this isolate until the lease expires and they are given back.
+ * Workers, 50–150 ms from another continent).
+ *
+ * It can never over-admit: a token is admitted here only after the store gave it, so leases plus direct
+ * takes never exceed the bucket. What it can do is under-admit briefly: tokens this isolate holds are not
+ * available to others until used, or given back once the lease has been idle for `ttlMs` (checked on that
+ * key's next request). An isolate holds at most `size` tokens per key.
+ *
+ * The lease is renewed in the background before it runs out: once 80% of it is used (sooner when the
+ * observed rate would empty it within a round trip), or when it is about to expire. The renewal tops it
+ * back up to `size`; calls keep being admitted from what is left while it is in flight, so in a steady
+ * stream no call waits on the store. Only the first call (no lease yet) waits, and a call that finds the
+ * lease empty while a renewal is in flight goes to the store on its own rather than wait on another
+ * request's promise (Workers would run its continuation in that other request's context).
+ *
+ * Near the end of a bucket (the store cannot cover a renewal) it gives back what it holds and stops leasing
+ * for `ttlMs`: every call goes to the store, so admission stays exact at the boundary.
  */
-import type { BucketPolicy, RateLimitStore, TakeOptions, TakeResult } from "../ports/rate-limit.js";
+import type { BucketPolicy, RateLimitStore, TakeResult } from "../ports/rate-limit.js";
 
 export interface LeaseOptions {
-  /** Tokens taken per lease. Default 8. */
+  /** Most tokens one isolate holds per key (taken from the store in one round trip). Default 8. */
   size?: number;
-  /** How long leased tokens are held before the unused ones are given back. Default 1000 ms. */
+  /** How long held tokens may sit unused before they are given back to the store. Default 1000 ms. */
   ttlMs?: number;
 }
 
-interface Lease {
-  tokens: number;
-  expiresAt: number;
-  /** The bucket could not cover a whole lease: requests go to the store one by one until expiry. */
-  exact: boolean;
-  pending?: Promise<void>;
+/** Keeps work alive past the response (Workers' `waitUntil`), so a renewal a finished call started lands. */
+export type Background = (work: Promise<unknown>) => void;
+
+export interface TokenLeases {
+  /** One token of `key`'s bucket: from this isolate's lease when it holds one, else from the store. */
+  take(key: string, policy: BucketPolicy, background: Background): Promise<TakeResult>;
 }
 
-/** Wraps a store so that plain unit takes (rate limits) are served from leases; everything else passes through. */
-export function leasedRateLimitStore(
+/** A renewal starts once this share of the lease is used. */
+const RENEW_WHEN_USED = 0.8;
+
+interface Lease {
+  tokens: number;
+  /** When the held tokens are given back unless a renewal extends the lease. */
+  expiresAt: number;
+  /** Until then the store could not cover a renewal: no leasing, calls without a held token go to the store. */
+  exactUntil: number;
+  renewing: boolean;
+  /** The last renewal's round trip (ms), and the tokens used since the last grant: when to renew. */
+  rttMs: number;
+  grantedAt: number;
+  used: number;
+}
+
+/** `now` is the clock (tests pass a fake one). */
+export function tokenLeases(
   store: RateLimitStore,
   { size = 8, ttlMs = 1000 }: LeaseOptions = {},
-): RateLimitStore {
+  now: () => number = Date.now,
+): TokenLeases {
   const leases = new Map<string, Lease>();
 
-  function giveBack(key: string, lease: Lease, policy: BucketPolicy): void {
-    leases.delete(key);
-    if (lease.tokens > 0) void store.take(key, -lease.tokens, policy, { force: true }).catch(() => {});
+  function giveBack(lease: Lease, key: string, policy: BucketPolicy, background: Background): void {
+    if (lease.tokens > 0) background(store.take(key, -lease.tokens, policy, { force: true }));
+    lease.tokens = 0;
   }
 
-  async function renew(key: string, lease: Lease, policy: BucketPolicy): Promise<void> {
-    const want = Math.min(size, policy.capacity);
-    const result = await store.take(key, want, policy);
-    lease.expiresAt = Date.now() + ttlMs;
-    if (result.allowed) lease.tokens += want;
-    else lease.exact = true;
+  /** Tops the lease up to `size`. The caller either awaits it (no token left) or runs it in the background. */
+  async function renew(
+    lease: Lease,
+    key: string,
+    policy: BucketPolicy,
+    background: Background,
+  ): Promise<void> {
+    const want = Math.max(1, Math.min(size, Math.floor(policy.capacity)) - Math.max(0, lease.tokens));
+    lease.renewing = true;
+    const started = now();
+    try {
+      const result = await store.take(key, want, policy);
+      const at = now();
+      lease.rttMs = at - started;
+      if (result.allowed) {
+        lease.tokens += want;
+        lease.expiresAt = at + ttlMs;
+        lease.grantedAt = at;
+        lease.used = 0;
+      } else {
+        // The bucket is nearly empty: hand back what is held, so every isolate competes for the same last
+        // tokens one round trip each, and keep the lease (empty) until the exact spell ends.
+        giveBack(lease, key, policy, background);
+        lease.exactUntil = at + ttlMs;
+        lease.expiresAt = lease.exactUntil;
+      }
+    } finally {
+      lease.renewing = false;
+    }
+  }
+
+  /** Whether to start a background renewal now, so the lease never runs dry in a steady stream. */
+  function due(lease: Lease, at: number): boolean {
+    if (lease.renewing || lease.exactUntil > at) return false;
+    // Observed over at least one round trip, so a single call right after a grant is not read as a burst.
+    const perMs = lease.used / Math.max(1, lease.rttMs, at - lease.grantedAt);
+    const neededDuringRenewal = perMs * lease.rttMs * 1.5;
+    const low = Math.max(size * (1 - RENEW_WHEN_USED), neededDuringRenewal);
+    return lease.tokens <= low || lease.expiresAt - at <= Math.max(2 * lease.rttMs, ttlMs / 5);
+  }
+
+  function admit(lease: Lease, key: string, policy: BucketPolicy, background: Background, at: number) {
+    lease.tokens -= 1;
+    lease.used += 1;
+    if (due(lease, at)) background(renew(lease, key, policy, background));
+    return { allowed: true, remaining: lease.tokens, retryAfterMs: 0 };
   }
 
   return {
-    async take(key: string, cost: number, policy: BucketPolicy, options?: TakeOptions): Promise<TakeResult> {
-      if (cost !== 1 || options?.force) return store.take(key, cost, policy, options);
-      for (;;) {
-        let lease = leases.get(key);
-        if (lease && !lease.pending && lease.expiresAt <= Date.now()) {
-          giveBack(key, lease, policy);
-          lease = undefined;
-        }
-        if (lease && lease.tokens >= 1) {
-          lease.tokens -= 1;
-          return { allowed: true, remaining: lease.tokens, retryAfterMs: 0 };
-        }
-        // Another request is renewing: go to the store directly rather than wait on its promise. Workers run
-        // a continuation in the context of the request that settled the promise, so waiting on another
-        // request's I/O would make this request touch its own body from a foreign context.
-        if (lease?.pending || lease?.exact) return store.take(key, cost, policy, options);
-        const fresh: Lease = lease ?? { tokens: 0, expiresAt: 0, exact: false };
-        leases.set(key, fresh);
-        fresh.pending = renew(key, fresh, policy).finally(() => {
-          fresh.pending = undefined;
-        });
-        await fresh.pending.catch((error) => {
-          leases.delete(key);
-          throw error;
-        });
+    async take(key, policy, background) {
+      const at = now();
+      let lease = leases.get(key);
+      if (lease && !lease.renewing && lease.expiresAt <= at) {
+        giveBack(lease, key, policy, background);
+        leases.delete(key);
+        lease = undefined;
       }
+      if (lease && lease.tokens >= 1) return admit(lease, key, policy, background, at);
+      if (lease && (lease.renewing || lease.exactUntil > at)) return store.take(key, 1, policy);
+      // No token held and nothing in flight: this call takes the lease and waits for it.
+      if (!lease) {
+        lease = { tokens: 0, expiresAt: 0, exactUntil: 0, renewing: false, rttMs: 0, grantedAt: at, used: 0 };
+        leases.set(key, lease);
+      }
+      await renew(lease, key, policy, background);
+      if (lease.tokens >= 1) return admit(lease, key, policy, background, now());
+      return store.take(key, 1, policy);
     },
   };
 }

@@ -5,17 +5,20 @@
 import type { Middleware } from "../compose.js";
 import { GatewayError } from "../failures.js";
 import type { RateLimitStore, TakeResult } from "../ports/rate-limit.js";
+import type { TokenLeases } from "./rate-limit-lease.js";
 
 export interface RateLimitOptions {
   store: RateLimitStore;
   /** Applies to keys without their own `rateLimit`. */
   limit?: { limit: number; windowSeconds: number };
   failOpen: boolean;
+  /** Opt-in token leasing in front of `store` (`limits.lease`). */
+  leases?: TokenLeases;
 }
 
 const DENIAL_MEMO_LIMIT = 10_000;
 
-export function rateLimit({ store, limit, failOpen }: RateLimitOptions): Middleware {
+export function rateLimit({ store, limit, failOpen, leases }: RateLimitOptions): Middleware {
   const deniedUntil = new Map<string, number>();
 
   return async function rateLimited(ctx, next) {
@@ -27,11 +30,14 @@ export function rateLimit({ store, limit, failOpen }: RateLimitOptions): Middlew
     if (until !== undefined && until > now) throw denied(until - now, rule);
     let result: TakeResult;
     try {
-      result = await store.take(key, 1, {
+      const policy = {
         capacity: rule.limit,
         refillPerSecond: rule.limit / rule.windowSeconds,
         ttlSeconds: rule.windowSeconds,
-      });
+      };
+      result = leases
+        ? await leases.take(key, policy, (work) => ctx.waitUntil(work))
+        : await store.take(key, 1, policy);
     } catch {
       if (failOpen) return next();
       throw new GatewayError(
