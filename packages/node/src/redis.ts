@@ -11,6 +11,8 @@ type Options = { keys: string[]; arguments: string[] };
 export interface NodeRedisMulti {
   hIncrBy(key: string, field: string, increment: number): NodeRedisMulti;
   sAdd(key: string, member: string): NodeRedisMulti;
+  sRem(key: string, member: string): NodeRedisMulti;
+  zAdd(key: string, member: { score: number; value: string }): NodeRedisMulti;
   expire(key: string, seconds: number): NodeRedisMulti;
   exec(): Promise<unknown>;
 }
@@ -51,6 +53,8 @@ export function nodeRedisCommands(client: NodeRedisClient): RedisCommands {
       for (const [name, key, ...rest] of commands) {
         if (name === "HINCRBY") tx.hIncrBy(key, String(rest[0]), Number(rest[1]));
         else if (name === "SADD") tx.sAdd(key, String(rest[0]));
+        else if (name === "SREM") tx.sRem(key, String(rest[0]));
+        else if (name === "ZADD") tx.zAdd(key, { score: Number(rest[0]), value: String(rest[1]) });
         else tx.expire(key, Number(rest[0]));
       }
       return tx.exec();

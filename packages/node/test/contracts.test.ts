@@ -23,7 +23,7 @@ describe("stores over node-redis (TCP) on redis-server", () => {
       ...c,
       name: `primary lookups: ${c.name}`,
     })),
-    ...usageStoreContract(() => redisUsageStore(redis), { concurrency: 100, housekeeping: false }),
+    ...usageStoreContract(() => redisUsageStore(redis), { concurrency: 100 }),
   ];
   for (const c of cases) it(c.name, () => c.run());
 });

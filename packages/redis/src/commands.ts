@@ -26,10 +26,12 @@ export interface RedisCommands {
   multi(commands: TransactionCommand[]): Promise<unknown>;
 }
 
-/** The commands the usage store queues in a transaction. */
+/** The commands the usage store queues in a transaction (`SREM` and `ZADD` alone too, as housekeeping does). */
 export type TransactionCommand =
   | ["HINCRBY", key: string, field: string, increment: number]
   | ["SADD", key: string, member: string]
+  | ["SREM", key: string, member: string]
+  | ["ZADD", key: string, score: number, member: string]
   | ["EXPIRE", key: string, seconds: number];
 
 /** What the rate limiter needs: scripts only. */
@@ -38,5 +40,5 @@ export type ScriptCommands = Pick<RedisCommands, "eval" | "evalsha">;
 export type CacheCommands = Pick<RedisCommands, "get" | "set" | "del">;
 /** What the key store needs. */
 export type KeyStoreCommands = Pick<RedisCommands, "eval" | "hgetall">;
-/** What the usage store needs. */
-export type UsageCommands = Pick<RedisCommands, "multi" | "smembers" | "hgetall">;
+/** What the usage store needs (scripts for housekeeping). */
+export type UsageCommands = Pick<RedisCommands, "multi" | "smembers" | "hgetall" | "eval" | "evalsha">;

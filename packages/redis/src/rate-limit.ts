@@ -1,15 +1,11 @@
 import type { BucketPolicy, RateLimitStore, TakeResult } from "@sluice/core";
 import { BUCKET_SCRIPT } from "./bucket-script.js";
 import type { ScriptCommands } from "./commands.js";
+import { luaScript } from "./script.js";
 
 export interface RedisRateLimitOptions {
   /** Prepended to every bucket key, so one database can serve several gateways. Default "sluice:rl:". */
   prefix?: string;
-}
-
-async function sha1Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 const toNumber = (value: unknown): number => {
@@ -35,7 +31,7 @@ export function redisRateLimitStore(
   redis: ScriptCommands,
   { prefix = "sluice:rl:" }: RedisRateLimitOptions = {},
 ): RateLimitStore {
-  const sha = sha1Hex(BUCKET_SCRIPT);
+  const bucket = luaScript(redis, BUCKET_SCRIPT);
   return {
     async take(key: string, cost: number, policy: BucketPolicy, options): Promise<TakeResult> {
       const keys = [prefix + key];
@@ -46,12 +42,7 @@ export function redisRateLimitStore(
         String(policy.ttlSeconds ?? 0),
         options?.force ? "1" : "0",
       ];
-      const reply = await redis.evalsha(await sha, keys, args).catch((error: unknown) => {
-        if (error instanceof Error && /noscript/i.test(error.message)) {
-          return redis.eval(BUCKET_SCRIPT, keys, args);
-        }
-        throw error;
-      });
+      const reply = await bucket(keys, args);
       if (!Array.isArray(reply) || reply.length !== 3) {
         throw new Error(`unexpected bucket script reply: ${JSON.stringify(reply)}`);
       }

@@ -26,7 +26,7 @@ describe("@sluice/redis stores on redis-server", () => {
       ...c,
       name: `primary lookups: ${c.name}`,
     })),
-    ...usageStoreContract(() => redisUsageStore(redis), { concurrency: 100, housekeeping: false }),
+    ...usageStoreContract(() => redisUsageStore(redis), { concurrency: 100 }),
   ];
   for (const c of cases) it(c.name, () => c.run());
 });

@@ -9,6 +9,8 @@ import type { RedisCommands } from "@sluice/redis";
 export interface UpstashTransaction {
   hincrby(key: string, field: string, increment: number): UpstashTransaction;
   sadd(key: string, member: string): UpstashTransaction;
+  srem(key: string, member: string): UpstashTransaction;
+  zadd(key: string, entry: { score: number; member: string }): UpstashTransaction;
   expire(key: string, seconds: number): UpstashTransaction;
   exec(): Promise<unknown>;
 }
@@ -47,6 +49,8 @@ export function upstashCommands(redis: UpstashRedis): RedisCommands {
       for (const [name, key, ...rest] of commands) {
         if (name === "HINCRBY") tx.hincrby(key, String(rest[0]), Number(rest[1]));
         else if (name === "SADD") tx.sadd(key, String(rest[0]));
+        else if (name === "SREM") tx.srem(key, String(rest[0]));
+        else if (name === "ZADD") tx.zadd(key, { score: Number(rest[0]), member: String(rest[1]) });
         else tx.expire(key, Number(rest[0]));
       }
       return tx.exec();

@@ -68,9 +68,12 @@ export function upstashKeyStore(
   return redisKeyStore(commands(redis), options);
 }
 
-/** Usage counters: an add is one `MULTI`/`EXEC`, a single REST request to `/multi-exec`. */
+/**
+ * Usage counters: an add is one `MULTI`/`EXEC`, a single REST request to `/multi-exec`; housekeeping's
+ * `rollup` and `prune` are one `EVALSHA` per key and day.
+ */
 export function upstashUsageStore(
-  redis: Pick<UpstashRedis, "multi" | "smembers" | "hgetall">,
+  redis: Pick<UpstashRedis, "multi" | "smembers" | "hgetall" | "eval" | "evalsha">,
   options?: UpstashUsageOptions,
 ): UsageStore {
   return redisUsageStore(commands(redis), options);
