@@ -1,4 +1,4 @@
-import { createHandler } from "@sluice/deno";
+import { createHandler, scheduleHousekeeping } from "@sluice/deno";
 
 // Deno Deploy: the project's KV database. Self-hosted: a file path or ":memory:".
 const kv = await Deno.openKv();
@@ -8,6 +8,10 @@ const kv = await Deno.openKv();
 // rate limiting and the response cache, both stored in `kv`. SLUICE_ADMIN_KEY
 // opens the admin API: managed keys with budgets, and usage, also in `kv`.
 const handler = createHandler({ kv });
+
+// Hourly: usage rows of old days rolled into day rows, days past the retention
+// deleted. Register it at the top level, before the server starts.
+scheduleHousekeeping(handler);
 
 export default { fetch: handler } satisfies Deno.ServeDefaultExport; // `deno serve main.ts`
 // or: Deno.serve(handler);

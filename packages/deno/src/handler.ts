@@ -1,4 +1,4 @@
-import { createGateway, type SecretsPort } from "@sluice/core";
+import { createGateway, type HousekeepingReport, type SecretsPort } from "@sluice/core";
 import { backgroundTasks, readSettings, withStaticKeys } from "@sluice/core/adapter";
 import type { EnvLike } from "./env.ts";
 import { envSecrets } from "./secrets.ts";
@@ -41,6 +41,13 @@ export interface DenoHandler {
   drain(): Promise<void>;
   /** Background tasks still running. */
   readonly pending: number;
+  /**
+   * One housekeeping pass (core's `housekeeping()` with the `retention` option): old usage hours rolled into
+   * day rows, days past the retention deleted. Undefined when there is nothing to keep: no usage store, and
+   * no counters store that needs pruning (Deno KV expires buckets and cache entries itself).
+   * `scheduleHousekeeping(handler)` runs it hourly with `Deno.cron`.
+   */
+  readonly housekeeping?: (now?: number) => Promise<HousekeepingReport>;
 }
 
 function denoEnv(): EnvLike | undefined {
@@ -104,5 +111,8 @@ export function createHandler(options: DenoHandlerOptions = {}): DenoHandler {
   const handler = ((request: Request) => gateway.fetch(request, background)) as DenoHandler;
   handler.drain = () => background.drain();
   Object.defineProperty(handler, "pending", { get: () => background.pending });
+  if (stores.usage || stores.counters?.prune) {
+    Object.defineProperty(handler, "housekeeping", { value: (now?: number) => gateway.housekeeping(now) });
+  }
   return handler;
 }

@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 /** The real binary, not the node_modules/.bin shim: a signal to the shim would orphan Deno. */
-const DENO = join(dirname(createRequire(import.meta.url).resolve("deno/package.json")), "deno");
+export const DENO = join(dirname(createRequire(import.meta.url).resolve("deno/package.json")), "deno");
 const FAKE_CLI = here("../../../fake-upstream/dist/cli.js");
-const EXAMPLE_DIR = here("../../../../examples/deno-deploy/");
+export const EXAMPLE_DIR = here("../../../../examples/deno-deploy/");
 
 export interface Child {
   process: ChildProcess;
@@ -18,7 +18,7 @@ export interface Child {
 }
 
 /** Spawns a command and resolves once `ready` matches its output, with the match. */
-function start(
+export function start(
   command: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string>; ready: RegExp },
