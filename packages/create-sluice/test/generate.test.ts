@@ -94,12 +94,15 @@ describe("generate", () => {
     expect(files["main.ts"]).toContain("anthropic: { enabled: false }");
     expect(files["main.ts"]).toContain("metrics: []");
     expect(files["main.ts"]).not.toContain("managedKeys: false");
+    expect(files["main.ts"]).toContain("scheduleHousekeeping(handler);");
+    expect(JSON.parse(files["deno.json"] ?? "").unstable).toContain("cron");
     const test = files["test/gateway_test.ts"] ?? "";
     expect(test).toContain("holds in Deno KV: the fourth call of 3/600s is a 429");
     expect(test).toContain("the admin API issues a managed key");
     expect(files["test/upstream.ts"]).toContain('from "./keys.ts"');
     const bare = generate(choices({ runtime: "deno", providers: ["anthropic"] }), "1.0.0");
     expect(bare["main.ts"]).toContain("managedKeys: false");
+    expect(bare["main.ts"]).not.toContain("scheduleHousekeeping"); // no usage store, nothing to keep
     expect(bare["test/gateway_test.ts"]).not.toContain("429");
   });
 

@@ -22,8 +22,17 @@ function main({ providers, features }: Choices): string {
   }
   if (!features.includes("keys")) options.push("  managedKeys: false,", "  usageCounters: false,");
   if (!features.includes("metrics")) options.push("  metrics: [],");
+  const usage = features.includes("keys");
+  const housekeeping = usage
+    ? `
+// Hourly at :17 (UTC), usage rows of old days are rolled into day rows and days past the retention deleted.
+// Deno Deploy runs Deno.cron natively; locally "cron" in deno.json's "unstable" turns it on. Register it here,
+// at the top level, before the server starts.
+scheduleHousekeeping(handler);
+`
+    : "";
   return `/** Sluice on Deno: keys and settings from the environment; rate limits, the cache and managed keys in Deno KV. */
-import { createHandler } from "@sluice/deno";
+import { createHandler${usage ? ", scheduleHousekeeping" : ""} } from "@sluice/deno";
 
 // On Deno Deploy, openKv() with no path is the project's KV database. Locally SLUICE_KV_PATH picks a file
 // (or ":memory:"); without it Deno keeps one under its cache directory.
@@ -32,7 +41,7 @@ const kv = await Deno.openKv(Deno.env.get("SLUICE_KV_PATH") || undefined);
 const handler = createHandler({
 ${options.join("\n")}
 });
-
+${housekeeping}
 // Deno.serve has no waitUntil: before the process stops, let metric lines and cache writes finish.
 if (Deno.build.os !== "windows") {
   Deno.addSignalListener("SIGTERM", async () => {
@@ -107,7 +116,7 @@ export function denoProject(choices: Choices, version: string): Files {
         dev: "deno serve --watch --env-file=.env --allow-net --allow-env --allow-read --allow-write main.ts",
         test: "deno check main.ts test/ && deno test --allow-env --allow-net test/",
       },
-      unstable: ["kv", "no-legacy-abort"],
+      unstable: ["kv", "cron", "no-legacy-abort"],
     }),
     "main.ts": main(choices),
     ".env.example": envExample(
