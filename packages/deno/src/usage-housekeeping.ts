@@ -15,10 +15,12 @@ export interface UsageLayout {
 }
 
 /**
- * Counters per commit. Deno KV allows 100 checks and 1,000 mutations (80 KiB of keys) per atomic operation;
- * a move is one check and two mutations.
+ * Counters per commit. Deno KV allows 100 checks and 1,000 mutations per atomic operation, and 80 KiB of keys
+ * written with a value (the sums here); a move is one check and two mutations. Model names come from clients
+ * and may be long, so the keys' size bounds a commit too.
  */
 const MOVES_PER_COMMIT = 64;
+const SUM_KEY_BYTES_PER_COMMIT = 60_000;
 /** Deletes per commit in a prune, well inside the 80 KiB of keys a commit may carry. */
 const DELETES_PER_COMMIT = 128;
 /** Attempts to move one counter that adds keep changing (only racing adds to an old day do). */
@@ -33,6 +35,13 @@ interface Move {
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const encoder = new TextEncoder();
+/** A bound on a key's encoded size: each string part is its UTF-8 bytes plus a type tag and a terminator. */
+const keyBytes = (key: KvKey) =>
+  key.reduce<number>(
+    (sum, part) => sum + (typeof part === "string" ? encoder.encode(part).length + 2 : 10),
+    0,
+  );
 
 /** One counter alone, read afresh until its commit holds: after a batch lost a race. */
 async function moveAlone(kv: KvSpendLike, { key, to }: Move): Promise<boolean> {
@@ -81,6 +90,7 @@ export async function rollupUsage(
   for await (const marker of kv.list({ prefix: unrolled, end: [...unrolled, before] })) {
     const day = marker.key[unrolled.length] as string;
     let moves: Move[] = [];
+    let bytes = 0;
     let row = "";
     for await (const entry of kv.list<{ value: bigint }>({ prefix: [...rows, day] })) {
       const [keyId, hh, model, field] = entry.key.slice(rows.length + 1) as string[];
@@ -96,6 +106,12 @@ export async function rollupUsage(
         visited++;
       }
       const to = [...rows, day, keyId, "00", model, field];
+      if (moves.length >= MOVES_PER_COMMIT || bytes + keyBytes(to) > SUM_KEY_BYTES_PER_COMMIT) {
+        await commitMoves(kv, moves, moved);
+        moves = [];
+        bytes = 0;
+      }
+      bytes += keyBytes(to);
       moves.push({
         row: id,
         key: entry.key as KvKey,
@@ -103,10 +119,6 @@ export async function rollupUsage(
         n: entry.value.value,
         versionstamp: entry.versionstamp,
       });
-      if (moves.length >= MOVES_PER_COMMIT) {
-        await commitMoves(kv, moves, moved);
-        moves = [];
-      }
     }
     await commitMoves(kv, moves, moved);
     const key = [...unrolled, day];

@@ -207,4 +207,24 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "usage rollup: long model names (a client's choice) split the commits under KV's 80 KiB of keys",
+  ...opts,
+  async fn() {
+    const prefix = prefixOf("long");
+    const store = kvUsageStore(kv, { prefix });
+    const model = `m-${"x".repeat(1_500)}`;
+    for (let k = 0; k < 3; k++) {
+      for (let h = 1; h < 24; h++) {
+        await store.add({ keyId: `k${k}`, model, hour: hourOf("2001-05-01", h), counters: counters(1) });
+      }
+    }
+    assertEquals((await store.rollup!("2001-05-02")).rows, 69, "every hour of the three keys");
+    const rows = await store.query({ from: "2001-05-01T00", to: "2001-05-01T23" });
+    const where = rows.map((r) => `${r.keyId} ${r.hour}`).sort();
+    assertEquals(where.join(), "k0 2001-05-01T00,k1 2001-05-01T00,k2 2001-05-01T00", "one row per key");
+    assertEquals(rows[0]?.counters.requests, 23, "exact");
+  },
+});
+
 globalThis.addEventListener("unload", () => kv.close());
