@@ -5,8 +5,9 @@
  *
  * It can never over-admit: a token is admitted here only after the store gave it, so leases plus direct
  * takes never exceed the bucket. What it can do is under-admit briefly: tokens this isolate holds are not
- * available to others until used, or given back once the lease has been idle for `ttlMs` (checked on that
- * key's next request). An isolate holds at most `size` tokens per key.
+ * available to others until used, or given back once the lease has gone `ttlMs` without a renewal (a timer
+ * kept alive with `waitUntil`, and checked again on that key's next call). An isolate holds at most `size`
+ * tokens per key.
  *
  * The lease is renewed in the background before it runs out: once 80% of it is used (sooner when the
  * observed rate would empty it within a round trip), or when it is about to expire. The renewal tops it
@@ -31,6 +32,8 @@ export interface LeaseOptions {
 export type Background = (work: Promise<unknown>) => void;
 
 export interface TokenLeases {
+  /** How long unused tokens are held: a denial seen here may be stale after this long (tokens come back). */
+  readonly ttlMs: number;
   /** One token of `key`'s bucket: from this isolate's lease when it holds one, else from the store. */
   take(key: string, policy: BucketPolicy, background: Background): Promise<TakeResult>;
 }
@@ -83,6 +86,7 @@ export function tokenLeases(
         lease.expiresAt = at + ttlMs;
         lease.grantedAt = at;
         lease.used = 0;
+        background(expire(lease, key, policy, lease.expiresAt));
       } else {
         // The bucket is nearly empty: hand back what is held, so every isolate competes for the same last
         // tokens one round trip each, and keep the lease (empty) until the exact spell ends.
@@ -93,6 +97,20 @@ export function tokenLeases(
     } finally {
       lease.renewing = false;
     }
+  }
+
+  /**
+   * Gives the lease's tokens back once it expires unrenewed, even if no call for the key comes to this isolate
+   * again: stranded tokens return to the other isolates within `ttlMs`. Each grant starts one; a later grant
+   * (which moved `expiresAt`) makes it stand down.
+   */
+  async function expire(lease: Lease, key: string, policy: BucketPolicy, expiresAt: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - now())));
+    if (leases.get(key) !== lease || lease.renewing || lease.expiresAt !== expiresAt) return;
+    leases.delete(key);
+    const tokens = lease.tokens;
+    lease.tokens = 0;
+    if (tokens > 0) await store.take(key, -tokens, policy, { force: true });
   }
 
   /** Whether to start a background renewal now, so the lease never runs dry in a steady stream. */
@@ -113,6 +131,7 @@ export function tokenLeases(
   }
 
   return {
+    ttlMs,
     async take(key, policy, background) {
       const at = now();
       let lease = leases.get(key);

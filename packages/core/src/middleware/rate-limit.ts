@@ -50,7 +50,9 @@ export function rateLimit({ store, limit, failOpen, leases }: RateLimitOptions):
     }
     if (!result.allowed) {
       if (deniedUntil.size >= DENIAL_MEMO_LIMIT) deniedUntil.clear();
-      deniedUntil.set(key, now + result.retryAfterMs);
+      // With leasing, tokens other isolates hold come back within a lease's TTL: remember no longer than that.
+      const memo = leases ? Math.min(result.retryAfterMs, leases.ttlMs) : result.retryAfterMs;
+      deniedUntil.set(key, now + memo);
       throw denied(result.retryAfterMs, rule);
     }
     deniedUntil.delete(key);
