@@ -10,7 +10,10 @@ import Anthropic from "@anthropic-ai/sdk";
 import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-upstream";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redisUsageStore } from "../../../packages/redis/src/index.js";
 import { type RedisServer, startRedisServer } from "../../../packages/redis/test/tooling/redis-server.js";
+import { RespConnection } from "../../../packages/redis/test/tooling/resp.js";
+import { respCommands } from "../../../packages/redis/test/tooling/resp-commands.js";
 import {
   startUpstashBridge,
   type UpstashBridge,
@@ -24,6 +27,21 @@ const RUNTIMES = [
 ] as const;
 const LIMIT = 20;
 const ADMIN_KEY = "sluice-next-admin-0001";
+const CRON_KEY = "sluice-next-cron-secret-0001";
+const NO_USAGE = {
+  requests: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costNanoUsd: 0,
+  unpriced: 0,
+  cacheMisses: 0,
+  latencyMs: 0,
+  ttfbMs: 0,
+  ttfbCount: 0,
+  errors: {},
+};
 const keyOf = (runtime: string, use: string) => `sluice-next-${runtime}-${use}-0001`;
 const clientKeys = RUNTIMES.flatMap(([runtime]) => ["general", "burst"].map((use) => keyOf(runtime, use)));
 
@@ -57,6 +75,7 @@ beforeAll(async () => {
     startApp({
       ...providers,
       SLUICE_ADMIN_KEY: ADMIN_KEY,
+      CRON_SECRET: CRON_KEY,
       UPSTASH_REDIS_REST_URL: bridge.url,
       UPSTASH_REDIS_REST_TOKEN: bridge.token,
     }),
@@ -241,6 +260,79 @@ describe.each(RUNTIMES)("the %s runtime", (runtime, mount) => {
   });
 });
 
+describe("the housekeeping cron route (vercel.json)", () => {
+  const cron = (url: string, secret?: string) =>
+    fetch(`${url}/api/sluice-housekeeping`, { headers: secret ? { authorization: `Bearer ${secret}` } : {} });
+  const dayAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+
+  it("is the path vercel.json schedules", () => {
+    const config = JSON.parse(readFileSync(new URL("../vercel.json", import.meta.url), "utf8")) as {
+      crons: { path: string; schedule: string }[];
+    };
+    expect(config.crons).toEqual([{ path: "/api/sluice-housekeeping", schedule: expect.any(String) }]);
+    expect(buildOutput).toMatch(/ƒ \/api\/sluice-housekeeping/);
+  });
+
+  it("answers 401 without the bearer or with a wrong one, and 500 naming the fix without CRON_SECRET", async () => {
+    for (const secret of [undefined, "sluice-next-cron-wrong-0001"]) {
+      const refused = await cron(app.url, secret);
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: { type: string } }).error.type).toBe("unauthorized");
+    }
+    const unset = await cron(misconfigured.url, CRON_KEY);
+    expect(unset.status).toBe(500);
+    const { error } = (await unset.json()) as { error: { message: string } };
+    expect(error.message).toContain("CRON_SECRET is not set");
+    expect(error.message).toContain("Environment Variables");
+  });
+
+  it("rolls old usage into one row a day and deletes it past the retention; /_sluice/usage sums the same", async () => {
+    const connection = await RespConnection.open(redis.port);
+    try {
+      // Seeded through the same layout the app's Upstash store reads (default prefix).
+      const seed = redisUsageStore(respCommands(connection));
+      const [old, ancient] = [dayAgo(10), dayAgo(500)];
+      const row = (hour: string, requests: number) => ({
+        keyId: "cron-seeded",
+        model: "gpt-4o-mini",
+        hour,
+        counters: { ...NO_USAGE, requests, inputTokens: 100 * requests },
+      });
+      await seed.add(row(`${old}T03`, 1));
+      await seed.add(row(`${old}T17`, 2));
+      await seed.add(row(`${ancient}T05`, 4));
+      const usage = async (day: string) => {
+        const response = await fetch(`${app.url}/_sluice/usage?key=cron-seeded&day=${day}`, {
+          headers: { authorization: `Bearer ${ADMIN_KEY}` },
+        });
+        const { total } = (await response.json()) as { total: { requests: number; inputTokens: number } };
+        return [total.requests, total.inputTokens];
+      };
+      expect([await usage(old), await usage(ancient)]).toEqual([
+        [3, 300],
+        [4, 400],
+      ]);
+
+      const ran = await cron(app.url, CRON_KEY);
+      expect(ran.status).toBe(200);
+      const report = (await ran.json()) as Record<string, unknown>;
+      expect(report).toMatchObject({ rolledUpBefore: dayAgo(7), prunedBefore: dayAgo(400), more: false });
+      expect(report.rolledUp).toBeGreaterThanOrEqual(2);
+      expect(report.pruned).toBeGreaterThanOrEqual(1);
+
+      const [fields] = await connection.send([["HKEYS", `sluice:usage:rows:${old}:cron-seeded`]]);
+      expect((fields as Buffer[]).map((f) => String(f).slice(0, 6)).sort()).toEqual(['["00",', '["00",']);
+      expect([await usage(old), await usage(ancient)]).toEqual([
+        [3, 300],
+        [0, 0],
+      ]);
+      expect(app.output.some((line) => line.startsWith('{"msg":"sluice.housekeeping"'))).toBe(true);
+    } finally {
+      connection.close();
+    }
+  });
+});
+
 describe("what the function logs and the clients saw", () => {
   it("one JSON log line per call from both runtimes, and no secret anywhere", async () => {
     const calls = app.output
@@ -249,7 +341,14 @@ describe("what the function logs and the clients saw", () => {
     expect(calls.filter((c) => c.status === 200).length).toBeGreaterThanOrEqual(2 * (LIMIT + 6));
     expect(calls.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(2 * (60 - LIMIT));
     const everything = [await allSeen(), ...app.output, ...misconfigured.output].join("\n");
-    const secrets = [...Object.values(FAKE_KEYS), bridge.token, ADMIN_KEY, ...clientKeys, ...managedKeys];
+    const secrets = [
+      ...Object.values(FAKE_KEYS),
+      bridge.token,
+      ADMIN_KEY,
+      CRON_KEY,
+      ...clientKeys,
+      ...managedKeys,
+    ];
     expect(managedKeys.length).toBe(2);
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });

@@ -22,7 +22,7 @@ describe("README: the ioredis shim", () => {
     ...rateLimitContract(() => redisRateLimitStore(commands), { concurrency: 50 }),
     ...cacheContract(() => redisCache(commands), { ttlSeconds: 1 }),
     ...keyStoreContract(() => redisKeyStore(commands)),
-    ...usageStoreContract(() => redisUsageStore(commands), { concurrency: 50, housekeeping: false }),
+    ...usageStoreContract(() => redisUsageStore(commands), { concurrency: 50 }),
   ];
   for (const c of cases) it(c.name, () => c.run());
 
