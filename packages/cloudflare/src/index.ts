@@ -1,5 +1,6 @@
 /** @module Sluice on Cloudflare Workers: the Worker entry, every port on Cloudflare storage, the Durable Object. */
 export { createWorker, createHandler, type SluiceHandler } from "./handler.js";
+export type { SluiceScheduledHandler } from "./housekeeping.js";
 export {
   gatewayOptionsFromEnv,
   ConfigurationError,
@@ -17,7 +18,7 @@ export { durableObjectKeyStore, type DurableObjectKeyStoreOptions } from "./keys
 export { withStaticKeys, type ManagedKeyStore } from "@sluice/core/adapter";
 export { durableObjectResourceStore } from "./resources/store.js";
 export { SluiceUsage } from "./usage/durable-object.js";
-export { durableObjectUsageStore } from "./usage/store.js";
+export { durableObjectUsageStore, type DurableObjectUsageStoreOptions } from "./usage/store.js";
 export { durableObjectRateLimitStore, type DurableObjectRateLimitOptions } from "./rate-limit/store.js";
 export {
   rateLimitBindingStore,
