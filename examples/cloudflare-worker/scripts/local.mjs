@@ -39,8 +39,9 @@ export function freePort() {
  *   objects?: Record<string, { file: string, contentType: string }>,
  *   readyTimeoutMs?: number,
  *   cwd?: string,
+ *   testScheduled?: boolean,
  * }} options
- * @returns {Promise<{ url: string, output: () => string, logFiles: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, output: () => string, logFiles: string, state: string, stop: () => Promise<void> }>}
  */
 export async function startWranglerDev({
   secrets = {},
@@ -49,6 +50,8 @@ export async function startWranglerDev({
   readyTimeoutMs = 60_000,
   // Another Worker folder (its own wrangler config), e.g. a README snippet; default: this example.
   cwd = exampleDir,
+  // `--test-scheduled`: GET /__scheduled?cron=… runs the Worker's scheduled handler (cron triggers).
+  testScheduled = false,
 } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "sluice-cf-"));
   const env = {
@@ -97,6 +100,7 @@ export async function startWranglerDev({
     "--env-file",
     envFile,
     "--show-interactive-dev-session=false",
+    ...(testScheduled ? ["--test-scheduled"] : []),
     ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ];
   let output = "";
@@ -155,7 +159,7 @@ export async function startWranglerDev({
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, output: () => output, logFiles: join(dir, "logs"), stop };
+  return { url, output: () => output, logFiles: join(dir, "logs"), state: join(dir, "state"), stop };
 }
 
 /** One wrangler command to its end; rejects with its output when it fails. */

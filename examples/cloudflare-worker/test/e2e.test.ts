@@ -2,6 +2,7 @@
 // fake upstream stands in for the providers, and the official SDKs are the clients, with only `baseURL`
 // changed. Secrets reach wrangler through a temporary env file, settings through --var.
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAnthropic } from "@ai-sdk/anthropic";
@@ -83,6 +84,7 @@ beforeAll(async () => {
       SLUICE_RATE_LIMIT: `${LIMIT}/3600s`,
     },
     objects: { "shared/handbook.txt": { file: handbook, contentType: "text/plain" } },
+    testScheduled: true,
   });
 });
 
@@ -128,7 +130,7 @@ describe("wrangler.toml", () => {
     expect(config.kv_namespaces.map((k) => k.binding)).toEqual(["CACHE"]);
     expect(config.r2_buckets.map((b) => b.binding)).toEqual(["OBJECTS"]);
     expect(config.analytics_engine_datasets.map((d) => d.binding)).toEqual(["METRICS"]);
-    expect(config.triggers.crons ?? []).toEqual([]);
+    expect(config.triggers.crons).toEqual(["17 * * * *"]); // housekeeping, hourly
     expect(config.compatibility_flags).toEqual([]);
   });
 });
@@ -376,5 +378,119 @@ describe("examples/cloudflare-worker under wrangler dev", () => {
         expect(text).not.toContain(secret);
     }
     expect(seen.length).toBeGreaterThan(200);
+  });
+});
+
+// Last: the later runs act as if 10 and 500 days had passed, so they roll up and then delete every usage row
+// the suite wrote.
+describe("housekeeping: the cron trigger under wrangler dev --test-scheduled", () => {
+  const DAY_MS = 86_400_000;
+  const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
+  const admin = (path: string) =>
+    fetch(`${dev.url}/_sluice/${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  type Totals = { requests: number; inputTokens: number; outputTokens: number; costNanoUsd: number };
+  const usageOn = async (id: string, day: string) =>
+    ((await (await admin(`usage?key=${id}&day=${day}`)).json()) as { total: Totals }).total;
+  /** The housekeeping reports the Worker logged, in order (one JSON line per run). */
+  const reports = () =>
+    dev
+      .output()
+      .split("\n")
+      .flatMap((line) => {
+        const at = line.indexOf('{"event":"sluice.housekeeping"');
+        return at < 0 ? [] : [JSON.parse(line.slice(at)) as Record<string, unknown>];
+      });
+  const nextReport = async (seen: number) => {
+    for (let i = 0; i < 300 && reports().length <= seen; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(reports()).toHaveLength(seen + 1);
+    return reports()[seen]!;
+  };
+  /** The key's rows as the SluiceUsage objects hold them on disk (the admin API sums whole days only). */
+  const storedHours = async (id: string) => {
+    const dir = join(dev.state, "v3", "do", "sluice-SluiceUsage");
+    const hours: string[] = [];
+    for (const file of (await readdir(dir)).filter((f) => f.endsWith(".sqlite"))) {
+      const db = new DatabaseSync(join(dir, file), { readOnly: true });
+      try {
+        const rows = db.prepare("SELECT DISTINCT hour, model FROM usage_rows WHERE key_id = ?").all(id) as {
+          hour: string;
+          model: string;
+        }[];
+        hours.push(...rows.map((r) => `${r.model} ${r.hour}`));
+      } catch {
+        // the index object has no usage_rows rows of its own; a table still being created reads as none
+      } finally {
+        db.close();
+      }
+    }
+    return hours.sort();
+  };
+
+  test("GET /__scheduled runs the housekeeping; 10 days on, a day is one T00 row per model; 500 days on, gone", async () => {
+    const created = await fetch(`${dev.url}/_sluice/keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "housekeeping" }),
+    });
+    const { key, record } = (await created.json()) as { key: string; record: { id: string } };
+    const headers = { "x-fake-usage": "input=40,output=60", "cache-control": "no-cache" };
+    await anthropic(key).messages.create(ask(`hk ${crypto.randomUUID()}`), { headers });
+    await openai(key).chat.completions.create(
+      { model: "gpt-4o-mini", messages: [{ role: "user", content: `hk ${crypto.randomUUID()}` }] },
+      { headers },
+    );
+    const today = dayOf(Date.now());
+    let before = await usageOn(record.id, today);
+    for (let i = 0; i < 100 && before.requests < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      before = await usageOn(record.id, today);
+    }
+    expect(before).toMatchObject({ requests: 2, inputTokens: 80, outputTokens: 120 });
+    const hourly = await storedHours(record.id);
+    // One row per model, at this hour (or the two hours the calls straddled).
+    expect(new Set(hourly.map((h) => h.split(" ")[0]))).toEqual(
+      new Set(["claude-sonnet-4-6", "gpt-4o-mini"]),
+    );
+
+    // The documented trigger, at the real time: today's rows are younger than 7 days, nothing changes.
+    const ran = await fetch(`${dev.url}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);
+    expect(await ran.text()).toBe("Ran scheduled event");
+    expect(await nextReport(0)).toMatchObject({
+      cron: "17 * * * *",
+      rolledUp: 0,
+      rolledUpBefore: dayOf(Date.now() - 7 * DAY_MS),
+      pruned: 0,
+      prunedBefore: dayOf(Date.now() - 400 * DAY_MS),
+      more: false,
+    });
+    expect(await storedHours(record.id)).toEqual(hourly);
+
+    // miniflare's own trigger takes the event's scheduledTime: 10 days on, today is past the 7 hourly days.
+    const later = (days: number) =>
+      fetch(
+        `${dev.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("17 * * * *")}&time=${Date.now() + days * DAY_MS}`,
+      );
+    expect(await (await later(10)).text()).toBe("ok");
+    const rolled = await nextReport(1);
+    expect(rolled).toMatchObject({ rolledUpBefore: dayOf(Date.now() + 3 * DAY_MS), pruned: 0, more: false });
+    const folded = hourly.filter((h) => !h.endsWith("T00")).length;
+    expect(rolled.rolledUp).toBeGreaterThanOrEqual(folded); // every key's rows of today, ours among them
+    expect(await storedHours(record.id)).toEqual([
+      `claude-sonnet-4-6 ${today}T00`,
+      `gpt-4o-mini ${today}T00`,
+    ]);
+    expect(await usageOn(record.id, today)).toEqual(before);
+
+    expect(await (await later(500)).text()).toBe("ok");
+    expect(await nextReport(2)).toMatchObject({
+      prunedBefore: dayOf(Date.now() + 100 * DAY_MS),
+      more: false,
+    });
+    expect((await nextReport(2)).pruned).toBeGreaterThanOrEqual(2);
+    expect(await storedHours(record.id)).toEqual([]);
+    expect(await usageOn(record.id, today)).toMatchObject({ requests: 0, inputTokens: 0, costNanoUsd: 0 });
+    // The reports carry counts and dates only.
+    for (const secret of [...Object.values(FAKE_KEYS), R2_SECRET, ADMIN_KEY, key])
+      expect(JSON.stringify(reports())).not.toContain(secret);
   });
 });

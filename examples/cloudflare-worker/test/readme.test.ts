@@ -126,6 +126,7 @@ describe("root README: Add Sluice to your Worker", () => {
 
 describe("packages/cloudflare README: Usage", () => {
   let url: string;
+  let output: () => string;
 
   beforeAll(async () => {
     const config = fill(await read("cloudflare", "wrangler.jsonc"), {
@@ -150,9 +151,11 @@ describe("packages/cloudflare README: Usage", () => {
       cwd: dir,
       secrets: values,
       vars: { ANTHROPIC_BASE_URL: fake.baseUrls.anthropic },
+      testScheduled: true,
     });
     cleanup.push(() => dev.stop());
     url = dev.url;
+    output = dev.output;
   });
 
   test("every route answers: a message, an upload URL, the admin API (was a 500 on every route)", async () => {
@@ -183,5 +186,21 @@ describe("packages/cloudflare README: Usage", () => {
 
     const keys = await fetch(`${url}/_sluice/keys`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(keys.status).toBe(200);
+  });
+
+  test("Housekeeping: the cron trigger (wrangler dev --test-scheduled) logs one report line", async () => {
+    const ran = await fetch(`${url}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);
+    expect(ran.status).toBe(200);
+    let line: string | undefined;
+    for (let i = 0; i < 300 && !line; i++) {
+      line = output().match(/\{"event":"sluice\.housekeeping".*\}/)?.[0];
+      if (!line) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(JSON.parse(line ?? "null")).toMatchObject({
+      cron: "17 * * * *",
+      rolledUp: 0,
+      pruned: 0,
+      more: false,
+    });
   });
 });
