@@ -20,6 +20,7 @@ const FULLY_RUN = new Set([
   "packages/fake-upstream/README.md",
   "packages/mcp/README.md",
   "packages/redis/README.md",
+  "packages/upstash/README.md",
 ]);
 const MARKER = /^<!-- snippet: (.+?) -->$/;
 
