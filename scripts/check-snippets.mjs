@@ -18,6 +18,7 @@ const FULLY_RUN = new Set([
   "packages/create-sluice/README.md",
   "packages/deno/README.md",
   "packages/fake-upstream/README.md",
+  "packages/fastly/README.md",
   "packages/mcp/README.md",
   "packages/redis/README.md",
   "packages/upstash/README.md",
