@@ -13,6 +13,7 @@ const FULLY_RUN = new Set([
   "bench/README.md",
   "examples/fastly-compute/README.md",
   "examples/hono/README.md",
+  "examples/vercel-edge/README.md",
   "examples/deno-deploy/README.md",
   "packages/core/README.md",
   "packages/create-sluice/README.md",
@@ -22,6 +23,7 @@ const FULLY_RUN = new Set([
   "packages/mcp/README.md",
   "packages/redis/README.md",
   "packages/upstash/README.md",
+  "packages/vercel/README.md",
 ]);
 const MARKER = /^<!-- snippet: (.+?) -->$/;
 
