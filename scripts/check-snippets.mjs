@@ -21,6 +21,7 @@ const FULLY_RUN = new Set([
   "packages/fake-upstream/README.md",
   "packages/fastly/README.md",
   "packages/mcp/README.md",
+  "packages/node/README.md",
   "packages/redis/README.md",
   "packages/upstash/README.md",
   "packages/vercel/README.md",
