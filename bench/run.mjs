@@ -12,15 +12,20 @@ import { memoryCheck, workerdMemoryCheck } from "./lib/memory.mjs";
 import { cpuSeconds } from "./lib/proc.mjs";
 import { start } from "./lib/spawn.mjs";
 import { startNodeTargets } from "./runtimes/node.mjs";
-import { startWorkerd, startWorkerdTargets } from "./runtimes/workerd.mjs";
+import { RTT_LEASE, RTT_MS, startWorkerd, startWorkerdTargets } from "./runtimes/workerd.mjs";
 import { longStreams } from "./lib/long-streams.mjs";
 import { wrk } from "./lib/wrk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
+// `--only rtt` / `--only do`: just the simulated Durable Object round trip, or the Durable Object storage
+// run, printed (docs/benchmarks.md is left alone).
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const SECONDS = quick ? 3 : 8;
 const ROUNDS = quick ? 1 : 3;
 const CLIENT_KEY = "sluice-bench-key";
+/** Open-loop rate for the round-trip runs: a steady stream, below every target's saturation. */
+const RTT_RATE = 40;
 
 const fake = await start("node", [join(root, "packages/fake-upstream/dist/cli.js"), "--port", "0"], {
   ready: /^\{.*\}$/m,
@@ -48,6 +53,15 @@ const request = (stream) => ({
     ...(stream ? { "x-fake-events": "20" } : {}),
   },
 });
+
+if (only) {
+  const run = { rtt: roundTrip, do: doStorage }[only];
+  if (!run) throw new Error(`--only takes rtt or do, not ${only}`);
+  const out = await run();
+  console.log(only === "do" ? doStorageSection(out).join("\n") : JSON.stringify(out, null, 2));
+  await fake.stop();
+  process.exit(0);
+}
 
 const results = { runtimes: {}, quick, date: new Date().toISOString() };
 const runtimes = [
@@ -81,6 +95,7 @@ const STREAM_TARGETS = [
 ];
 results.longStreams = await workerdLongStreams().catch((error) => ({ error: error.message }));
 results.doStorage = await doStorage().catch((error) => ({ error: error.message }));
+results.roundTrip = await roundTrip().catch((error) => ({ error: error.message }));
 results.memory = await memoryCheck({ root, env, request: request(true) });
 results.workerdMemory = await workerdMemoryCheck({
   root,
@@ -152,6 +167,38 @@ async function doStorage() {
     }
   }
   return out;
+}
+
+/**
+ * The Durable Object another region away (simulated, bench/workerd/src/rtt.ts): p50/p99 at a fixed rate
+ * without and with leasing, against the same Worker with the object in-process, and the share of calls
+ * that never waited on the round trip. A one-second warm-up at the same rate comes first (the first lease).
+ */
+async function roundTrip() {
+  const rtts = quick ? [100] : RTT_MS;
+  const names = ["sluice-basic", ...rtts.flatMap((ms) => [`sluice-rtt${ms}`, `sluice-lease-rtt${ms}`])];
+  console.log("\n== workerd Durable Object round trip (simulated)");
+  const targets = await startWorkerd({ root, env, names, storage: "tmpfs" });
+  try {
+    const req = request(false);
+    const url = (t) => `${t.url}/anthropic/v1/messages`;
+    const stats = async (t) =>
+      t.name === "sluice-basic" ? undefined : (await fetch(`${t.url}/_bench/rtt`)).json();
+    const rows = {};
+    for (const t of targets) {
+      await fixedRate(url(t), { ...req, seconds: 1, rate: RTT_RATE });
+      await stats(t); // reset the counters after the warm-up
+      const latency = await fixedRate(url(t), { ...req, seconds: SECONDS, rate: RTT_RATE });
+      rows[t.name] = { ...latency, ...(await stats(t)) };
+      const r = rows[t.name];
+      console.log(
+        `  ${t.name.padEnd(20)} p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${r.calls ? `, ${r.calls - r.waited}/${r.calls} never waited` : ""}`,
+      );
+    }
+    return { rate: RTT_RATE, lease: RTT_LEASE, rtts, rows };
+  } finally {
+    await targets.stop();
+  }
 }
 
 async function measureRuntime(targets) {
@@ -287,6 +334,47 @@ function doStorageSection(data) {
   return lines;
 }
 
+function roundTripSection(data) {
+  if (!data) return [];
+  if (data.error) return ["## Durable Object round trip (simulated)", "", `Not measured: ${data.error}.`, ""];
+  const base = data.rows["sluice-basic"];
+  const lines = [
+    "## Durable Object round trip (simulated, workerd, non-streamed)",
+    "",
+    "In production a key's Durable Object lives in one place; a call from another continent pays 50–150 ms on",
+    "every request the limiter sends there. Here every RPC to the limiter's namespace is delayed by the round",
+    "trip (half each way; `bench/workerd/src/rtt.ts`, a bench-only wrapper). Open-loop " +
+      `${data.rate} req/s after a one-second`,
+    "warm-up; **sluice-rttN** is sluice-basic with the object N ms away, **sluice-lease-rttN** the same with",
+    `\`limits.lease: { size: ${data.lease} }\`; "added" is against sluice-basic with the object in-process (same run).`,
+    '"Never waited" counts calls whose handler took less than the round trip (measured inside the Worker; a',
+    "slow upstream counts as waited, so it errs low).",
+    "",
+    "| round trip | target | p50 ms | p99 ms | p50 added ms | p99 added ms | calls that never waited |",
+    "|---|---|---|---|---|---|---|",
+    `| 0 | sluice-basic | ${base.p50.toFixed(1)} | ${base.p99.toFixed(1)} | – | – | – |`,
+  ];
+  for (const ms of data.rtts) {
+    for (const name of [`sluice-rtt${ms}`, `sluice-lease-rtt${ms}`]) {
+      const x = data.rows[name];
+      const share = x.calls
+        ? `${(((x.calls - x.waited) / x.calls) * 100).toFixed(1)}% (${x.calls - x.waited}/${x.calls})`
+        : "–";
+      lines.push(
+        `| ${ms} | ${name} | ${x.p50.toFixed(1)} | ${x.p99.toFixed(1)} | ${(x.p50 - base.p50).toFixed(1)} | ${(x.p99 - base.p99).toFixed(1)} | ${share} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "A lease's size trades fairness across regions against latency: each location holds up to `size` tokens",
+    "that other locations cannot use until they are spent or given back (`ttlMs` after the last renewal). See",
+    "[bench/README.md](../bench/README.md#leasing-fairness-against-latency) for how to size it.",
+    "",
+  );
+  return lines;
+}
+
 function writeReport(r) {
   mkdirSync(join(root, "docs"), { recursive: true });
   const rows = [];
@@ -298,6 +386,12 @@ function writeReport(r) {
     "the two. Machine: 2 shared cores; the load generator (wrk, one thread), the fake upstream (Node) and the",
     "server under test all share them, so absolute numbers are low and noisy: read the ratios and the CPU per",
     "request, which do not depend on who is the bottleneck.",
+    ...(r.quick
+      ? [
+          "This run was quick mode on a machine loaded by other jobs at the same time: read every figure as",
+          "indicative (the ratios move by tens of percent between runs).",
+        ]
+      : []),
     "How to read these numbers, and what the attribution runs showed: [bench/README.md](../bench/README.md).",
     "",
     "Targets: **sluice-basic** = auth + rate limit + metrics; **sluice-full** = everything on (plus CORS and the",
@@ -387,12 +481,18 @@ function writeReport(r) {
       "",
       "Durable Object round trips per request in the common case: **one** `take` RPC per admitted request (the bucket lives in the DO; nothing is cached that could over-admit). A key this isolate has seen denied is answered from memory until its bucket can have refilled: zero round trips.",
       "",
+      "With leasing on, the same 1,000 concurrent calls spread over two isolates (two Worker services on one Durable Object namespace) are a test, not a benchmark: `packages/cloudflare/test/lease-isolates.test.ts` admits at most the bucket during the burst and exactly the bucket once the leases expire.",
+      "",
     );
   }
   const m = r.memory;
   const w = r.workerdMemory;
   const mb = (kb) => (kb / 1024).toFixed(1);
-  lines.push(...longStreamSection(r.longStreams), ...doStorageSection(r.doStorage));
+  lines.push(
+    ...longStreamSection(r.longStreams),
+    ...doStorageSection(r.doStorage),
+    ...roundTripSection(r.roundTrip),
+  );
   lines.push(
     "## Memory",
     "",
@@ -455,6 +555,18 @@ function writeReport(r) {
       target: 0.9,
       better: "higher",
       display: (rps("sluice-lease") / rps("sluice-plain")).toFixed(2),
+    });
+  }
+  const rt = r.roundTrip && !r.roundTrip.error ? r.roundTrip : undefined;
+  const leased = rt?.rows[`sluice-lease-rtt${rt.rtts.at(-1)}`];
+  if (leased?.calls) {
+    const share = (leased.calls - leased.waited) / leased.calls;
+    rows.push({
+      label: `workerd leasing: calls that never waited on a ${rt.rtts.at(-1)} ms round trip`,
+      value: share,
+      target: 0.95,
+      better: "higher",
+      display: `${(share * 100).toFixed(1)}%`,
     });
   }
   const wSluice = w.error ? undefined : w["sluice-basic"];

@@ -15,6 +15,9 @@ import { freePort, spawnServer } from "../lib/spawn.mjs";
 const COMPATIBILITY_DATE = "2026-10-01";
 /** The limiter check: a bucket of this many requests that does not refill within the run. */
 export const LIMITED = 100;
+/** Simulated round trips to the Durable Object (ms), and the lease size used against them. */
+export const RTT_MS = [50, 100, 150];
+export const RTT_LEASE = 16;
 /** tmpfs, for Durable Object storage that never waits on a disk. */
 const TMPFS = "/dev/shm";
 const str = (value) => JSON.stringify(String(value));
@@ -82,6 +85,16 @@ function targetSpecs(env) {
     "sluice-full": sluice("full"),
     "sluice-lease": sluice("basic", { extra: [text("BENCH_LEASE", "16")] }),
     "sluice-limited": sluice("basic", { rate: `${LIMITED}/86400s` }),
+    // The Durable Object RTT_MS away (bench/workerd/src/rtt.ts), without and with leasing.
+    ...Object.fromEntries(
+      RTT_MS.flatMap((ms) => [
+        [`sluice-rtt${ms}`, sluice("basic", { extra: [text("BENCH_RTT_MS", ms)] })],
+        [
+          `sluice-lease-rtt${ms}`,
+          sluice("basic", { extra: [text("BENCH_RTT_MS", ms), text("BENCH_LEASE", RTT_LEASE)] }),
+        ],
+      ]),
+    ),
   };
 }
 

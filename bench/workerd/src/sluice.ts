@@ -1,10 +1,12 @@
 // The Worker under test: @sluice/cloudflare as a user deploys it. BENCH_MODE "plain" = createWorker() with
 // neither a rate limit nor metrics; "basic" = auth + rate limit in the Durable Object + metrics through the
-// Analytics Engine mapping; "full" adds CORS and the response cache. BENCH_NATIVE=1 turns `nativeStreams` on.
+// Analytics Engine mapping; "full" adds CORS and the response cache. BENCH_NATIVE=1 turns `nativeStreams` on;
+// BENCH_RTT_MS=N puts the rate limiter's Durable Object N ms away (rtt.ts).
 // Standalone workerd has no Analytics Engine or KV service, so the data point goes to a no-op dataset (the
 // mapping and sampling still run) and the cache is in isolate memory (documented in docs/benchmarks.md).
 import { analyticsEngineMetrics, type CloudflareOptions, createWorker } from "@sluice/cloudflare";
 import { memoryCache } from "@sluice/core/memory";
+import { distantEnv, rttStats, timed } from "./rtt.js";
 
 export { SluiceRateLimiter } from "@sluice/cloudflare";
 
@@ -27,6 +29,17 @@ const standard = createWorker(options);
 const native = createWorker({ ...options, nativeStreams: true });
 
 export default {
-  fetch: (request: Request, env: Record<string, unknown>, ctx: ExecutionContext) =>
-    (env.BENCH_NATIVE ? native : standard).fetch(request, env, ctx),
+  fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext) {
+    const worker = env.BENCH_NATIVE ? native : standard;
+    const rtt = Number(env.BENCH_RTT_MS ?? 0);
+    if (!rtt) return worker.fetch(request, env, ctx);
+    // BENCH_RTT_MS: the Durable Object another region away (bench/workerd/src/rtt.ts).
+    if (new URL(request.url).pathname === "/_bench/rtt") {
+      const stats = { ...rttStats };
+      rttStats.calls = 0;
+      rttStats.waited = 0;
+      return Response.json(stats);
+    }
+    return timed(rtt, () => worker.fetch(request, distantEnv(env, rtt), ctx));
+  },
 };
