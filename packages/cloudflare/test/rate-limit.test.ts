@@ -39,6 +39,25 @@ describe("Durable Object store: exactness and durability", () => {
     expect((await store.take(key, 2, policy)).allowed).toBe(false);
   });
 
+  test("one SQLite statement per take once the bucket is known: the write (the object keeps what it wrote)", async () => {
+    const key = unique("one-write");
+    const policy = { capacity: 10, refillPerSecond: 0, ttlSeconds: 60 };
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
+    const statements = await runInDurableObject(stub, async (instance: SluiceRateLimiter, state) => {
+      const sql = state.storage.sql;
+      const seen: string[] = [];
+      const exec = sql.exec.bind(sql);
+      sql.exec = ((query: string, ...bindings: SqlStorageValue[]) => {
+        seen.push(query.split(" ")[0] ?? "");
+        return exec(query, ...bindings);
+      }) as typeof sql.exec;
+      for (let i = 0; i < 3; i++) await instance.take(key, 1, policy);
+      return seen;
+    });
+    expect(statements).toEqual(["SELECT", "INSERT", "INSERT", "INSERT"]);
+    expect((await store.take(key, 0, policy)).remaining).toBe(7);
+  });
+
   test("the alarm deletes idle buckets, and only once they would be full again", async () => {
     const key = unique("alarm");
     // Refills 1 token in 10 ms, so the bucket is idle-expired after core's 1 s minimum.

@@ -7,6 +7,10 @@
  * of one take. Input gates would serialize awaited storage calls too; here there is nothing to interleave.
  * The write is durable before the result leaves the object (output gates hold the RPC reply until the
  * implicit transaction commits), so a take that was reported as admitted is never forgotten.
+ *
+ * One SQLite write per take and no read once a bucket is known: this object is the only writer of its
+ * storage, so the copy it keeps in memory (filled from SQLite on first use, updated only after the write
+ * returned) is the stored state. A failed commit breaks the object and its memory with it.
  */
 import type { BucketPolicy, TakeOptions, TakeResult } from "@sluice/core";
 import { type BucketState, bucketTtlMs, takeFromBucket } from "@sluice/core/adapter";
@@ -30,6 +34,8 @@ interface BucketRow extends Record<string, SqlStorageValue> {
 export class SluiceRateLimiter extends DurableObject {
   /** When the cleanup alarm is set, as far as this instance knows (null: none pending). */
   #alarmAt: number | null | undefined;
+  /** The buckets as stored, for the keys this instance has read or written. */
+  readonly #buckets = new Map<string, { tokens: number; updatedAt: number; expiresAt: number }>();
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
@@ -43,11 +49,9 @@ export class SluiceRateLimiter extends DurableObject {
     const now = Date.now();
     const sql = this.ctx.storage.sql;
     // Synchronous read-modify-write: nothing else runs in this object until it is done.
-    const row = sql
-      .exec<BucketRow>("SELECT tokens, updated_at, expires_at FROM buckets WHERE key = ?", key)
-      .toArray()[0];
+    const stored = this.#buckets.get(key) ?? this.#read(key);
     const current: BucketState | undefined =
-      row && row.expires_at > now ? { tokens: row.tokens, updatedAt: row.updated_at } : undefined;
+      stored && stored.expiresAt > now ? { tokens: stored.tokens, updatedAt: stored.updatedAt } : undefined;
     const { state, result } = takeFromBucket(current, cost, policy, now, options);
     const expiresAt = now + bucketTtlMs(state, policy);
     sql.exec(
@@ -57,8 +61,16 @@ export class SluiceRateLimiter extends DurableObject {
       state.updatedAt,
       expiresAt,
     );
+    this.#buckets.set(key, { tokens: state.tokens, updatedAt: state.updatedAt, expiresAt });
     await this.#ensureAlarm(expiresAt);
     return result;
+  }
+
+  #read(key: string): { tokens: number; updatedAt: number; expiresAt: number } | undefined {
+    const row = this.ctx.storage.sql
+      .exec<BucketRow>("SELECT tokens, updated_at, expires_at FROM buckets WHERE key = ?", key)
+      .toArray()[0];
+    return row && { tokens: row.tokens, updatedAt: row.updated_at, expiresAt: row.expires_at };
   }
 
   /** Deletes buckets nobody touched for their TTL (they would read as full anyway), then re-arms. */
@@ -66,6 +78,7 @@ export class SluiceRateLimiter extends DurableObject {
     const now = Date.now();
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM buckets WHERE expires_at <= ?", now);
+    for (const [key, bucket] of this.#buckets) if (bucket.expiresAt <= now) this.#buckets.delete(key);
     const next = sql.exec<{ next: number | null }>("SELECT MIN(expires_at) AS next FROM buckets").one().next;
     this.#alarmAt = null;
     if (next !== null) await this.#ensureAlarm(next);
