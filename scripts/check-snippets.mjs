@@ -14,6 +14,7 @@ const FULLY_RUN = new Set([
   "examples/fastly-compute/README.md",
   "examples/hono/README.md",
   "examples/vercel-edge/README.md",
+  "examples/cloudflare-worker/README.md",
   "examples/deno-deploy/README.md",
   "packages/core/README.md",
   "packages/create-sluice/README.md",

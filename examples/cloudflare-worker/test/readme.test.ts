@@ -8,22 +8,11 @@ import { promisify } from "node:util";
 import { FAKE_KEYS, type FakeUpstream, replyText, startFakeUpstream } from "@sluice/fake-upstream";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startWranglerDev } from "../scripts/local.mjs";
+import { fill } from "./fill.js";
 
 const snippets = join(import.meta.dirname, "readme");
 const KEY = "sk-sluice-readme-client";
 const ADMIN_KEY = "sk-sluice-readme-admin";
-
-/** The snippet with its placeholders replaced: every placeholder must occur, and none may remain. */
-export function fill(text: string, replacements: Record<string, string>): string {
-  let out = text;
-  for (const [placeholder, value] of Object.entries(replacements)) {
-    if (!out.includes(placeholder)) throw new Error(`placeholder ${placeholder} is not in the snippet`);
-    out = out.replaceAll(placeholder, value);
-  }
-  const left = out.match(/<[a-z][^<>\n]* [^<>\n]*>/i);
-  if (left) throw new Error(`placeholder ${left[0]} was not replaced`);
-  return out;
-}
 
 /** Copies a snippet folder next to the originals (so packages resolve) and writes the filled files. */
 async function materialize(name: string, filled: Record<string, string>): Promise<string> {

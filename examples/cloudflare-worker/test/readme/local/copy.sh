@@ -1,0 +1,1 @@
+cp .dev.vars.example .dev.vars
