@@ -32,7 +32,8 @@ for (const readme of readmes) {
     if (!marker) {
       problems.push(`${readme}:${i + 1}: code block without <!-- snippet: PATH --> (or "none, REASON")`);
     } else if (marker[1].startsWith("none")) {
-      if (!/^none, \S/.test(marker[1])) problems.push(`${readme}:${i}: "none" needs a reason: "none, REASON"`);
+      if (!/^none, \S/.test(marker[1]))
+        problems.push(`${readme}:${i}: "none" needs a reason: "none, REASON"`);
     } else {
       // `PATH` or `PATH (a note)`: the note says how the file is exercised when it cannot simply run.
       const path = marker[1].split(" ")[0];
