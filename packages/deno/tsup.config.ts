@@ -8,5 +8,5 @@ export default defineConfig({
   target: "es2022",
   clean: true,
   treeshake: true,
-  external: ["@sluice/core", "aws4fetch"],
+  external: ["@sluice/core", "@sluice/s3"],
 });

@@ -5,7 +5,6 @@ export default defineConfig({
     index: "src/index.ts",
     "upstash/index": "src/upstash/index.ts",
     otlp: "src/otlp.ts",
-    s3: "src/objects.ts",
   },
   format: ["esm"],
   dts: true,
@@ -13,5 +12,5 @@ export default defineConfig({
   target: "es2022",
   clean: true,
   treeshake: true,
-  external: ["@sluice/core", "@sluice/upstash", "@upstash/redis", "@vercel/functions", "aws4fetch"],
+  external: ["@sluice/core", "@sluice/upstash", "@upstash/redis", "@vercel/functions", "@sluice/s3"],
 });

@@ -1,6 +1,7 @@
 /**
  * @module Sluice on Vercel (Node.js runtime by default, Edge too): the handler, the housekeeping cron route,
- * `process.env` secrets, JSON-log metrics, and the Upstash ports.
+ * `process.env` secrets, JSON-log metrics, the Upstash stores and the S3 object store (re-exported from
+ * `@sluice/upstash`, `@sluice/s3`).
  */
 export {
   createEdgeHandler,
@@ -21,3 +22,4 @@ export {
   upstashRateLimitStore,
   upstashUsageStore,
 } from "@sluice/upstash";
+export { s3Objects, type S3ObjectsOptions } from "@sluice/s3";

@@ -1,6 +1,5 @@
 /**
- * The published types compile in a project that has none of the optional peers (`@upstash/redis`,
- * `aws4fetch`) with `skipLibCheck: false`: the built `dist/` of this package, of the store packages it
+ * The published types compile in a project without the optional peer (`@upstash/redis`) with `skipLibCheck: false`: the built `dist/` of this package, of the store packages it
  * depends on and of core are copied into a temporary `node_modules` outside the repository (so nothing else
  * resolves) and `tsc` checks a file importing every entry.
  */
@@ -20,6 +19,7 @@ const packages = {
   "@sluice/vercel": here(".."),
   "@sluice/upstash": here("../../upstash"),
   "@sluice/redis": here("../../redis"),
+  "@sluice/s3": here("../../s3"),
   "@sluice/core": here("../../core"),
 };
 

@@ -1,10 +1,10 @@
-/** The object store contract against a real S3-compatible server (S3rver, in a Node child process). */
+/** `@sluice/s3` as `@sluice/deno` exports it, under `deno test` against a real S3-compatible server (S3rver, in a Node child process). */
 import { objectsContract } from "@sluice/core/testing";
 import { s3Objects } from "../../src/index.ts";
 import { assert, assertEquals } from "./assert.ts";
 
 const server = new Deno.Command("node", {
-  args: [new URL("../s3-server.mjs", import.meta.url).pathname],
+  args: [new URL("../../../s3/test/tooling/s3-server.mjs", import.meta.url).pathname],
   stdout: "piped",
   stderr: "inherit",
 }).spawn();

@@ -21,11 +21,11 @@ const sluiceVercelFromSource: Plugin = {
       "@sluice/vercel": "index.ts",
       "@sluice/vercel/upstash": "upstash/index.ts",
       "@sluice/vercel/otlp": "otlp.ts",
-      "@sluice/vercel/s3": "objects.ts",
       "@sluice/upstash": "../../upstash/src/index.ts",
       "@sluice/redis": "../../redis/src/index.ts",
+      "@sluice/s3": "../../s3/src/index.ts",
     };
-    b.onResolve({ filter: /^@sluice\/(vercel(\/.*)?|upstash|redis)$/ }, (args) => {
+    b.onResolve({ filter: /^@sluice\/(vercel(\/.*)?|upstash|redis|s3)$/ }, (args) => {
       const file = entries[args.path];
       return file ? { path: src + file } : undefined;
     });

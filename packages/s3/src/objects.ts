@@ -1,3 +1,4 @@
+/** The `ObjectStore` port over an S3-compatible API, one object per key, signed by `aws4fetch` (Web Crypto). */
 import type { ObjectStore } from "@sluice/core";
 import { objectKeyProblem } from "@sluice/core/adapter";
 import { AwsClient } from "aws4fetch";
@@ -8,12 +9,13 @@ export interface S3ObjectsOptions {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** For temporary credentials (AWS STS). */
   sessionToken?: string;
-  /** Signing region. Default "auto" (R2); use the bucket's region for AWS. */
+  /** Signing region. Default "auto" (R2); AWS needs the bucket's region. */
   region?: string;
   /** `https://bucket.host/key` instead of `https://host/bucket/key`. Default false (path style). */
   virtualHosted?: boolean;
-  /** Prefix for every object key, e.g. "sluice/". Default "". */
+  /** Prepended to every object key, e.g. "sluice/". Default "". */
   prefix?: string;
 }
 
@@ -27,16 +29,14 @@ const encodeKey = (key: string) =>
     .join("/");
 
 /**
- * Objects in any S3-compatible store (AWS S3, R2, MinIO, Backblaze, Tigris…), signed with SigV4 by
- * `aws4fetch`, so it runs on Deno Deploy without the AWS SDK. Errors name the status and key, never the
- * credentials.
+ * Objects in any S3-compatible store. Errors name the status and key, never the credentials.
  *
  * @example
  * const objects = s3Objects({
- *   endpoint: Deno.env.get("S3_ENDPOINT")!, bucket: "sluice",
- *   accessKeyId: Deno.env.get("S3_ACCESS_KEY_ID")!, secretAccessKey: Deno.env.get("S3_SECRET_ACCESS_KEY")!,
+ *   endpoint: "https://s3.us-east-1.amazonaws.com", bucket: "sluice", region: "us-east-1",
+ *   accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY,
  * });
- * createHandler({ kv, stores: { objects } });
+ * createGateway({ secrets, stores: { objects } });
  */
 export function s3Objects(options: S3ObjectsOptions): ObjectStore {
   const client = new AwsClient({
@@ -74,9 +74,12 @@ export function s3Objects(options: S3ObjectsOptions): ObjectStore {
       }
       if (!response.ok || !response.body) throw await failed(response, "GET", key);
       const contentType = response.headers.get("content-type") ?? undefined;
+      const length = response.headers.get("content-length");
+      // No length (a chunked answer): buffer it, since the port promises a size.
+      const bytes = length === null ? new Uint8Array(await response.arrayBuffer()) : undefined;
       return {
-        body: response.body,
-        size: Number(response.headers.get("content-length") ?? 0),
+        body: bytes ? new Response(bytes).body! : response.body,
+        size: bytes ? bytes.byteLength : Number(length),
         ...(contentType ? { contentType } : {}),
       };
     },
@@ -98,6 +101,7 @@ export function s3Objects(options: S3ObjectsOptions): ObjectStore {
     },
     async presignUpload(key, expiresInSeconds) {
       const url = new URL(urlOf(key));
+      // S3 accepts 1 s to 7 days.
       url.searchParams.set(
         "X-Amz-Expires",
         String(Math.max(1, Math.min(604_800, Math.round(expiresInSeconds)))),
