@@ -3,7 +3,7 @@
  * every process shares. Node has no `waitUntil`, so work that outlives a response is kept and drained on
  * shutdown, as on Deno.
  */
-import { createGateway, type EnvRecord } from "@sluice/core";
+import { createGateway, type EnvRecord, type HousekeepingReport } from "@sluice/core";
 import { backgroundTasks } from "@sluice/core/adapter";
 import { createClient } from "redis";
 import { gatewayOptions, type NodeEnvOptions } from "./env.js";
@@ -28,6 +28,13 @@ export interface NodeHandler {
   readonly pending: number;
   /** Closes the Redis connection the handler opened (not one passed as `redis`); `drain()` first. */
   close(): Promise<void>;
+  /**
+   * One pass of `gateway.housekeeping()` (usage rollup and prune). With `lockMs` and Redis, it first takes the
+   * lock `<prefix>housekeeping:lock` for that long (`SET NX PX`) and answers null when another process has it:
+   * `serve()` calls it so on its schedule, and one of N processes runs each period. Absent when there is
+   * nothing to keep (no usage store, and a counters store that expires its buckets itself).
+   */
+  housekeeping?(options?: { lockMs?: number }): Promise<HousekeepingReport | null>;
 }
 
 /**
@@ -43,10 +50,12 @@ export function createHandler({
   redis,
   ...options
 }: NodeHandlerOptions = {}): NodeHandler {
+  const lockKey = `${options.prefix ?? "sluice:"}housekeeping:lock`;
   const url = env.REDIS_URL?.trim();
   const own = !redis && url ? createClient({ url }) : undefined;
   const client = redis ?? own;
-  const gateway = createGateway(gatewayOptions(env, client && nodeRedisCommands(client), options));
+  const resolved = gatewayOptions(env, client && nodeRedisCommands(client), options);
+  const gateway = createGateway(resolved);
   let ready: Promise<unknown> | undefined;
   if (own) {
     // Without a listener node-redis would crash the process on a dropped connection; it reconnects by itself.
@@ -61,6 +70,20 @@ export function createHandler({
   }) as NodeHandler;
   handler.drain = () => background.drain();
   handler.close = async () => void (await own?.close());
+  const keeps = !!(resolved.stores?.usage || resolved.stores?.counters?.prune);
+  if (keeps)
+    handler.housekeeping = async ({ lockMs } = {}) => {
+      if (ready) await ready;
+      if (client && lockMs !== undefined) {
+        const owner = crypto.randomUUID();
+        const lockOptions = {
+          condition: "NX",
+          expiration: { type: "PX", value: Math.ceil(lockMs) },
+        } as const;
+        if ((await client.set(lockKey, owner, lockOptions)) === null) return null;
+      }
+      return gateway.housekeeping();
+    };
   Object.defineProperty(handler, "pending", { get: () => background.pending });
   return handler;
 }

@@ -7,4 +7,9 @@ export { createHandler, type NodeHandler, type NodeHandlerOptions } from "./hand
 export type { NodeEnvOptions } from "./env.js";
 export { nodeRedisCommands, type NodeRedisClient, type NodeRedisMulti } from "./redis.js";
 export { serve, type FetchHandler, type NodeServer, type ServeOptions } from "./server.js";
+export {
+  scheduleHousekeeping,
+  type HousekeepingScheduleOptions,
+  type HousekeepingTarget,
+} from "./housekeeping.js";
 export { ConfigurationError } from "@sluice/core/adapter";

@@ -22,7 +22,11 @@ export interface NodeRedisClient {
   eval(script: string, options: Options): Promise<unknown>;
   evalSha(sha1: string, options: Options): Promise<unknown>;
   get(key: string): Promise<unknown>;
-  set(key: string, value: string, options: { expiration: { type: "EX"; value: number } }): Promise<unknown>;
+  set(
+    key: string,
+    value: string,
+    options: { expiration: { type: "EX" | "PX"; value: number }; condition?: "NX" },
+  ): Promise<unknown>;
   del(key: string): Promise<unknown>;
   hGetAll(key: string): Promise<unknown>;
   sMembers(key: string): Promise<unknown>;

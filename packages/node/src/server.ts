@@ -7,9 +7,14 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import {
+  type HousekeepingScheduleOptions,
+  type HousekeepingTarget,
+  scheduleHousekeeping,
+} from "./housekeeping.js";
 
 /** A fetch handler; one from `createHandler` also drains its background work and closes its Redis. */
-export interface FetchHandler {
+export interface FetchHandler extends HousekeepingTarget {
   (request: Request): Promise<Response>;
   drain?(): Promise<void>;
   close?(): Promise<void>;
@@ -26,6 +31,12 @@ export interface ServeOptions {
   signals?: NodeJS.Signals[];
   /** Runs after the drain and the handler's `close()`. */
   onShutdown?: () => Promise<void> | void;
+  /**
+   * Usage housekeeping (rollup and prune) when the handler has it: at start, then every `everyMs` (default
+   * hourly), by one of the processes sharing the Redis (a lock per period). `false` turns it off, e.g. when a
+   * cron job of your own calls `handler.housekeeping()`.
+   */
+  housekeeping?: false | HousekeepingScheduleOptions;
 }
 
 export interface NodeServer {
@@ -109,6 +120,8 @@ export async function serve(handler: FetchHandler, options: ServeOptions = {}): 
   server.listen(port, hostname);
   await once(server, "listening");
   const { port: bound } = server.address() as AddressInfo;
+  const schedule =
+    options.housekeeping === false ? undefined : scheduleHousekeeping(handler, options.housekeeping);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -117,7 +130,7 @@ export async function serve(handler: FetchHandler, options: ServeOptions = {}): 
       const stopped = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       await Promise.race([stopped, deadline]);
-      await Promise.race([handler.drain?.(), deadline]);
+      await Promise.race([Promise.all([handler.drain?.(), schedule?.stop()]), deadline]);
       server.closeAllConnections();
       await handler.close?.();
       await onShutdown?.();
