@@ -6,11 +6,16 @@
 # - deno: `deno task test` (the real deno binary, Deno KV in memory). Users run `deno install`, which does not
 #   take `file:` tarballs, so npm installs here;
 # - fastly: `npm run typecheck` and `npm run build` (bundle, compile to wasm) only: no local Compute runtime
-#   (Viceroy) can be installed here, so its requests are not run.
+#   (Viceroy) can be installed here, so its requests are not run;
+# - node: `npm test` (server.ts in its own process, a throwaway redis-server for the shared state);
+# - vercel: `npm test` (the route handler called as Next.js calls it, Upstash REST over a throwaway
+#   redis-server), then `npm run build` (next build).
+# @sluice/* packages the adapters depend on (@sluice/redis, @sluice/upstash) come from the tarballs too, through
+# npm `overrides`.
 # Needs a build first. `bash scripts/check-create-sluice.sh [runtime…]` checks only the runtimes named.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ $# -gt 0 ]; then runtimes=("$@"); else runtimes=(cloudflare deno fastly); fi
+if [ $# -gt 0 ]; then runtimes=("$@"); else runtimes=(cloudflare deno fastly node vercel); fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # The deno binary the repository's own Deno tests use, unless one is installed.
@@ -25,9 +30,14 @@ create() {
     const fs = require("node:fs");
     const pkg = JSON.parse(fs.readFileSync("package.json", "utf8"));
     const packs = fs.readdirSync(process.argv[1]);
+    const tarball = (name) => `file:${process.argv[1]}/${packs.find((f) => f.startsWith(name.slice(1).replace("/", "-") + "-"))}`;
     for (const name of Object.keys(pkg.dependencies).filter((n) => n.startsWith("@sluice/"))) {
-      const file = packs.find((f) => f.startsWith(name.slice(1).replace("/", "-") + "-"));
-      pkg.dependencies[name] = `file:${process.argv[1]}/${file}`;
+      pkg.dependencies[name] = tarball(name);
+    }
+    pkg.overrides = {};
+    for (const file of packs.filter((f) => f.startsWith("sluice-"))) {
+      const name = `@sluice/${file.slice("sluice-".length).replace(/-\d.*$/, "")}`;
+      if (!pkg.dependencies[name]) pkg.overrides[name] = tarball(name);
     }
     fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2));
   ' "$work/packs")
@@ -56,6 +66,21 @@ for runtime in "${runtimes[@]}"; do
     npm install --no-audit --no-fund --prefer-offline --loglevel=error
     npm run typecheck
     npm run build
+    ;;
+  node)
+    create node rate-limit,cache,metrics,keys
+    cd "$work/node"
+    npm install --no-audit --no-fund --prefer-offline --loglevel=error
+    npm run typecheck
+    npm test
+    ;;
+  vercel)
+    create vercel rate-limit,cache,metrics,keys
+    cd "$work/vercel"
+    npm install --no-audit --no-fund --prefer-offline --loglevel=error
+    npm run typecheck
+    npm test
+    NEXT_TELEMETRY_DISABLED=1 npm run build
     ;;
   *) echo "unknown runtime $runtime" >&2; exit 2 ;;
   esac

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import { generate, NEXT_STEPS } from "./generate.js";
+import { generate, nextSteps } from "./generate.js";
 import {
   checkChoices,
   DEFAULT_FEATURES,
@@ -98,7 +98,11 @@ async function main(): Promise<number> {
     writeFileSync(join(target, path), text);
   }
   process.stdout.write(
-    `Wrote a Sluice ${choices.runtime} project to ${target}\n\nNext:\n  cd ${positionals[0] ?? basename(target)}\n${NEXT_STEPS[choices.runtime].map((s) => `  ${s}`).join("\n")}\n`,
+    `Wrote a Sluice ${choices.runtime} project to ${target}\n\nNext:\n  cd ${positionals[0] ?? basename(target)}\n${nextSteps(
+      choices,
+    )
+      .map((s) => `  ${s}`)
+      .join("\n")}\n`,
   );
   return 0;
 }

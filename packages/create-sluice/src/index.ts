@@ -1,5 +1,5 @@
 /** @module create-sluice as a library: the same generator the CLI runs. */
-export { generate, NEXT_STEPS } from "./generate.js";
+export { generate, nextSteps } from "./generate.js";
 export {
   checkChoices,
   DEFAULT_FEATURES,

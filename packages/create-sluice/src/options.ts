@@ -1,6 +1,6 @@
 /** What a user can choose: a runtime, the providers, the features; and the checks that keep choices valid. */
 
-export const RUNTIMES = ["cloudflare", "deno", "fastly", "vercel"] as const;
+export const RUNTIMES = ["cloudflare", "deno", "fastly", "node", "vercel"] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
 import { PROVIDERS, type Provider } from "./providers.js";

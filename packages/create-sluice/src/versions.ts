@@ -13,4 +13,10 @@ export const TOOL_VERSIONS = {
   "@upstash/redis": "^1.39.0",
   "@fastly/js-compute": "3.46.0",
   esbuild: "0.28.2",
+  "@anthropic-ai/sdk": "1.15.0",
+  openai: "7.59.0",
+  next: "16.4.6",
+  react: "19.3.1",
+  "react-dom": "19.3.1",
+  "@types/react": "19.3.3",
 } as const;

@@ -18,7 +18,7 @@ const stripComments = (text: string) => text.replace(/^\s*\/\/.*$/gm, "");
 describe("checkChoices", () => {
   it("rejects unknown names with the allowed ones, and keys without rate-limit", () => {
     expect(() => choices({ runtime: "bun" })).toThrow(
-      /Unknown runtime bun: choose from cloudflare, deno, fastly, vercel/,
+      /Unknown runtime bun: choose from cloudflare, deno, fastly, node, vercel/,
     );
     expect(() => choices({ providers: ["anthropic", "mistral"] })).toThrow(/Unknown provider mistral/);
     expect(() => choices({ providers: [] })).toThrow(/at least one provider/);
@@ -106,6 +106,89 @@ describe("generate", () => {
     expect(bare["test/gateway_test.ts"]).not.toContain("429");
   });
 
+  it("node: Redis only for the features that need it; unused providers off; metrics as JSON lines", () => {
+    const files = generate(
+      choices({ runtime: "node", providers: ["anthropic", "groq"], features: ["rate-limit", "metrics"] }),
+      "1.0.0",
+    );
+    const manifest = JSON.parse(files["package.json"] ?? "");
+    expect(manifest.dependencies).toEqual({ "@sluice/core": "^1.0.0", "@sluice/node": "^1.0.0" });
+    expect(Object.keys(manifest.devDependencies)).toEqual(
+      expect.arrayContaining(["@anthropic-ai/sdk", "openai", "vitest"]),
+    );
+    expect(files["server.ts"]).toContain('const unused = ["openai", "gemini", "cerebras"];');
+    expect(files["server.ts"]).toContain('msg: "sluice.call"');
+    expect(files[".env.example"]).toMatch(/^REDIS_URL=redis:\/\/localhost:6379$/m);
+    expect(files["test/redis-server.ts"]).toContain('spawn("redis-server"');
+    const test = files["test/gateway.test.ts"] ?? "";
+    expect(test).toContain("holds in Redis: the fourth call of 3/600s is a 429");
+    expect(test).toContain("the official openai SDK streams groq");
+    // The SDK appends /chat/completions to its base URL; Groq's chat path is /groq/openai/v1/chat/completions.
+    expect(test).toContain('new OpenAI(clientOptions("/groq/openai/v1"))');
+    expect(test).toContain('new Anthropic(clientOptions("/anthropic"))');
+    expect(test).toContain('exits 0"');
+    expect(files["README.md"]).toContain("redis-server --daemonize yes");
+
+    const bare = generate(
+      choices({ runtime: "node", providers: ["openai"], features: ["metrics"] }),
+      "1.0.0",
+    );
+    expect(bare["test/redis-server.ts"]).toBeUndefined();
+    expect(bare[".env.example"]).not.toContain("REDIS_URL");
+    expect(bare["test/gateway.test.ts"]).not.toContain("redis");
+    expect(bare["README.md"]).not.toContain("redis-server");
+    expect(JSON.parse(bare["package.json"] ?? "").devDependencies["@anthropic-ai/sdk"]).toBeUndefined();
+  });
+
+  it("vercel: a Next.js route on the Node.js runtime; Upstash only for the features that need it", () => {
+    const files = generate(
+      choices({ runtime: "vercel", providers: ["openai"], features: ["rate-limit", "keys"] }),
+      "1.0.0",
+    );
+    const manifest = JSON.parse(files["package.json"] ?? "");
+    expect(manifest.dependencies["@upstash/redis"]).toBe(TOOL_VERSIONS["@upstash/redis"]);
+    expect(manifest.scripts.build).toBe("next build");
+    const route = files["app/[...path]/route.ts"] ?? "";
+    expect(route).toContain('export const runtime = "nodejs";');
+    expect(route).toContain("redis: () => redisFromEnv(Redis)");
+    expect(route).toContain("anthropic: { enabled: false }");
+    expect(route).toContain("metrics: []");
+    expect(files[".env.example"]).toMatch(/^UPSTASH_REDIS_REST_TOKEN=$/m);
+    expect(files["test/upstash.ts"]).toContain('path === "/multi-exec"');
+    expect(files["test/gateway.test.ts"]).toContain("holds in Upstash");
+
+    const bare = generate(
+      choices({ runtime: "vercel", providers: ["anthropic"], features: ["metrics"] }),
+      "1.0.0",
+    );
+    expect(JSON.parse(bare["package.json"] ?? "").dependencies["@upstash/redis"]).toBeUndefined();
+    expect(bare["app/[...path]/route.ts"]).not.toContain("Redis");
+    expect(bare["test/upstash.ts"]).toBeUndefined();
+    expect(bare["test/global-setup.ts"]).not.toContain("redis");
+  });
+
+  it("node and vercel entry files are the repository's examples, code for code, when everything is chosen", () => {
+    const code = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => !/^\s*\/\//.test(line))
+        .map((line) => line.replace(/\s*\/\/.*$/, ""))
+        .join("\n");
+    const example = (path: string) =>
+      readFileSync(new URL(`../../../examples/${path}`, import.meta.url), "utf8");
+    const all = ["anthropic", "openai", "gemini", "groq", "cerebras"];
+    const node = generate(
+      choices({ runtime: "node", providers: all, features: ["rate-limit", "cache"] }),
+      "1.0.0",
+    );
+    expect(code(node["server.ts"] ?? "")).toBe(code(example("node-redis/server.ts")));
+    const vercel = generate(
+      choices({ runtime: "vercel", providers: all, features: ["rate-limit", "cache", "metrics"] }),
+      "1.0.0",
+    );
+    expect(vercel["app/[...path]/route.ts"]).toBe(example("vercel-nextjs/app/[...path]/route.ts"));
+  });
+
   it("writes the tool versions the repository's Cloudflare example is tested with", () => {
     const example = JSON.parse(
       readFileSync(new URL("../../../examples/cloudflare-worker/package.json", import.meta.url), "utf8"),
@@ -120,5 +203,23 @@ describe("generate", () => {
     expect(TOOL_VERSIONS["@cloudflare/workers-types"]).toBe(
       adapter.devDependencies["@cloudflare/workers-types"],
     );
+  });
+
+  it("writes the versions the repository's Next.js example is tested with", () => {
+    const example = JSON.parse(
+      readFileSync(new URL("../../../examples/vercel-nextjs/package.json", import.meta.url), "utf8"),
+    );
+    const deps = { ...example.dependencies, ...example.devDependencies };
+    for (const name of [
+      "next",
+      "react",
+      "react-dom",
+      "@types/react",
+      "@anthropic-ai/sdk",
+      "openai",
+      "vitest",
+    ] as const) {
+      expect(TOOL_VERSIONS[name], name).toBe(deps[name]);
+    }
   });
 });

@@ -4,6 +4,7 @@
  * them in its own test file (vitest under workerd, `deno test`, vitest on Node).
  */
 import { type Choices, PROVIDERS, type Provider } from "../options.js";
+import { CHAT_ROUTES } from "../providers.js";
 
 export interface TestCase {
   name: string;
@@ -89,6 +90,64 @@ await response.body?.cancel();`,
     });
   }
   return cases;
+}
+
+/** The official SDK of each chat format, as a project's package.json names it and its test imports it. */
+const SDKS = {
+  anthropic: { pkg: "@anthropic-ai/sdk", name: "Anthropic", appends: "/v1/messages" },
+  openai: { pkg: "openai", name: "OpenAI", appends: "/chat/completions" },
+} as const;
+
+/** The SDK packages the chosen providers' SDK tests need (one per chat format). */
+export function sdkPackages({ providers }: Choices): ("@anthropic-ai/sdk" | "openai")[] {
+  return sdkProviders(providers).map(([, shape]) => SDKS[shape].pkg);
+}
+
+/** The first chosen provider of each chat format (Gemini has its own wire format and no SDK test here). */
+function sdkProviders(providers: Provider[]): [Provider, "anthropic" | "openai"][] {
+  const found = new Map<"anthropic" | "openai", Provider>();
+  for (const provider of providers) {
+    const shape = CHAT_ROUTES[provider]?.shape;
+    if (shape && !found.has(shape)) found.set(shape, provider);
+  }
+  return [...found].map(([shape, provider]) => [provider, shape]);
+}
+
+/**
+ * Imports for the SDK tests, and one streamed call through each chosen format's official SDK. The test file
+ * defines `clientOptions(path)`: the SDK's options (`apiKey`, `baseURL` and, where there is no server, `fetch`).
+ */
+export function sdkTests({ providers }: Choices): { imports: string; cases: TestCase[] } {
+  const chosen = sdkProviders(providers);
+  const imports = chosen
+    .map(([, shape]) => `import ${SDKS[shape].name} from "${SDKS[shape].pkg}";`)
+    .join("\n");
+  const cases = chosen.map(([provider, shape]): TestCase => {
+    // The SDK's base URL: the gateway's chat path without the part the SDK appends itself.
+    const path = CHAT_ROUTES[provider]?.path ?? "";
+    const base = path.slice(0, -SDKS[shape].appends.length);
+    const body =
+      shape === "anthropic"
+        ? `const client = new Anthropic(clientOptions("${base}"));
+const stream = client.messages.stream({
+  model: "test-model",
+  max_tokens: 16,
+  messages: [{ role: "user", content: "hi" }],
+});
+const message = await stream.finalMessage();
+expect(message.content[0]?.type === "text" ? message.content[0].text : "").toBe(REPLY);`
+        : `const client = new OpenAI(clientOptions("${base}"));
+const stream = await client.chat.completions.create({
+  model: "test-model",
+  messages: [{ role: "user", content: "hi" }],
+  stream: true,
+});
+let text = "";
+for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+expect(text).toBe(REPLY);`;
+    return { name: `the official ${SDKS[shape].pkg} SDK streams ${provider} through the gateway`, body };
+  });
+  return { imports, cases };
 }
 
 const indent = (text: string) =>

@@ -1,6 +1,5 @@
 /**
- * Vercel and Fastly projects, from examples/vercel-edge and examples/fastly-compute, and the `.env.example`
- * that the Deno and Vercel projects share.
+ * The Fastly project, from examples/fastly-compute, and the Deno project's `.env.example`.
  */
 import type { Choices } from "../options.js";
 import { BASE_URL_NAMES, HOSTS, PROVIDERS } from "../providers.js";
@@ -17,33 +16,6 @@ export function envExample({ providers, features }: Choices, note: string): stri
   lines.push("# Optional: send a provider somewhere else. Unset means its real API.");
   for (const provider of providers) lines.push(`# ${BASE_URL_NAMES[provider]}=`);
   return `${lines.join("\n")}\n`;
-}
-
-export function vercelProject(choices: Choices, version: string): Files {
-  const redis = choices.features.some((f) => f !== "metrics");
-  return {
-    "package.json": json({
-      name: choices.name,
-      private: true,
-      type: "module",
-      scripts: { dev: "vercel dev", deploy: "vercel deploy", typecheck: "tsc --noEmit" },
-      dependencies: {
-        "@sluice/core": `^${version}`,
-        "@sluice/vercel": `^${version}`,
-        ...(redis ? { "@upstash/redis": TOOL_VERSIONS["@upstash/redis"] } : {}),
-      },
-      devDependencies: { typescript: TOOL_VERSIONS.typescript },
-    }),
-    "api/[...path].ts": `/** Sluice as one Vercel Function serving every route under /api. Configuration is environment variables. */
-import { createHandler${redis ? ", redisFromEnv" : ""} } from "@sluice/vercel";
-${redis ? 'import { Redis } from "@upstash/redis";\n' : ""}
-export default createHandler({
-  basePath: "/api",${redis ? "\n  // Rate limits, the cache and managed keys live in Upstash Redis (UPSTASH_REDIS_REST_URL / _TOKEN).\n  redis: () => redisFromEnv(Redis)," : ""}
-});
-`,
-    ".env.example": envExample(choices, "Set these with `vercel env add`; for `vercel dev`, in .env.local."),
-    ".gitignore": "node_modules/\n.vercel/\n.env*.local\n",
-  };
 }
 
 export function fastlyProject(choices: Choices, version: string): Files {

@@ -24,6 +24,7 @@ export const CLIENT_KEYS = {
   stream: "sk-client-stream",
   limited: "sk-client-limited",
   cache: "sk-client-cache",
+  sdk: "sk-client-sdk",
 };
 export const ADMIN_KEY = "sk-admin-test-long-and-random";
 `;
