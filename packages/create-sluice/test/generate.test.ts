@@ -116,7 +116,9 @@ describe("generate", () => {
     expect(Object.keys(manifest.devDependencies)).toEqual(
       expect.arrayContaining(["@anthropic-ai/sdk", "openai", "vitest"]),
     );
-    expect(files["server.ts"]).toContain('const unused = ["openai", "gemini", "cerebras"];');
+    expect(files["server.ts"]).toContain(
+      "providers: { openai: { enabled: false }, gemini: { enabled: false }, cerebras: { enabled: false } },",
+    );
     expect(files["server.ts"]).toContain('msg: "sluice.call"');
     expect(files[".env.example"]).toMatch(/^REDIS_URL=redis:\/\/localhost:6379$/m);
     expect(files["test/redis-server.ts"]).toContain('spawn("redis-server"');

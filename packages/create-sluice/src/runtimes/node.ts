@@ -1,5 +1,5 @@
 /**
- * A self-hosted Node project (from examples/node-redis, `@sluice/node`), with tests that run `server.ts` in its
+ * A self-hosted Node project (from examples/node-redis, `createHandler` and `serve` of `@sluice/node`), with tests that run `server.ts` in its
  * own process, as `npm start` does. Rate limits, the cache and managed keys live in Redis (`REDIS_URL`), so
  * the tests start a throwaway `redis-server` when a feature needs one; with none of those features there is
  * no Redis at all (`@sluice/node` refuses to keep them per process).
@@ -23,13 +23,8 @@ function server(choices: Choices): string {
   const options: string[] = [];
   if (off.length > 0) {
     options.push(
-      "    // Providers this project does not use answer 404; the others keep their *_BASE_URL setting.",
-      "    providers: Object.fromEntries(",
-      "      Object.entries(BASE_URL_ENV).map(([provider, name]) => [",
-      "        provider,",
-      "        unused.includes(provider) ? { enabled: false } : { baseUrl: process.env[name] || undefined },",
-      "      ]),",
-      "    ),",
+      "    // Providers this project does not use answer 404.",
+      `    providers: { ${off.map((p) => `${p}: { enabled: false }`).join(", ")} },`,
     );
   }
   if (choices.features.includes("metrics")) {
@@ -39,18 +34,17 @@ function server(choices: Choices): string {
     );
   }
   const redis = needsRedis(choices);
-  const extra = options.length > 0 ? `, {\n  gateway: {\n${options.join("\n")}\n  },\n}` : "";
+  const handler =
+    options.length > 0 ? `\n  createHandler({\n${options.join("\n")}\n  }),\n` : "createHandler()";
   return `// server.ts: one Sluice gateway process (node:http). ${
     redis
       ? "Run as many as you like behind a load balancer: they share\n// the Redis (or Valkey) at REDIS_URL, so rate limits, the cache, managed keys and usage hold across all."
       : "Configuration is environment variables (.env)."
   }
-${off.length > 0 ? 'import { BASE_URL_ENV } from "@sluice/core";\n' : ""}import { createNodeGateway, serve } from "@sluice/node";
-${off.length > 0 ? `\nconst unused = [${off.map((p) => `"${p}"`).join(", ")}];\n` : ""}
-const { gateway, close } = await createNodeGateway(process.env${extra});
-const server = await serve((request, execution) => gateway.fetch(request, execution), {
-  onShutdown: close, // SIGTERM: stop accepting, finish in-flight calls and background work${redis ? ", then close Redis" : ""}
-});
+import { createHandler, serve } from "@sluice/node";
+
+// SIGTERM: stop accepting, finish in-flight calls and background work${redis ? ", then close Redis" : ""}.
+const server = await serve(${handler});
 console.log(\`sluice listening on \${server.url}\`);
 `;
 }
