@@ -1,7 +1,14 @@
 import type { HousekeepingStep } from "@sluice/core";
 import type { TransactionCommand, UsageCommands } from "./commands.js";
 import { luaScript } from "./script.js";
-import { CLAIM_DAY_SCRIPT, DROP_DAY_SCRIPT, FOLD_DAY_SCRIPT, PENDING } from "./usage-scripts.js";
+import {
+  CLAIM_DAY_SCRIPT,
+  CLAIMED,
+  DROP_DAY_SCRIPT,
+  FINISH_DAY_SCRIPT,
+  FOLD_DAY_SCRIPT,
+  PENDING,
+} from "./usage-scripts.js";
 
 /** Days since 1970-01-01 of a "YYYY-MM-DD" day: the score of the day in the days index. */
 export const dayNumber = (day: string): number => {
@@ -28,7 +35,8 @@ const sum = (replies: unknown[]) => replies.reduce<number>((total, n) => total +
 
 /**
  * `rollup` and `prune` of the Redis usage store. Both walk the days index oldest first, one claimed day at a
- * time, so a day is never worked on twice at once and an add that races with the work re-marks its day.
+ * time, and end a day's claim only after its work is done: a run killed or failing halfway leaves the day
+ * claimed, and the next run (which claims claimed days too) does it again. Both kinds of work may run twice.
  */
 export function usageHousekeeping(redis: UsageCommands, layout: Layout) {
   if (!Number.isInteger(layout.limit) || layout.limit < 1) {
@@ -37,6 +45,7 @@ export function usageHousekeeping(redis: UsageCommands, layout: Layout) {
   const claim = luaScript(redis, CLAIM_DAY_SCRIPT);
   const fold = luaScript(redis, FOLD_DAY_SCRIPT);
   const drop = luaScript(redis, DROP_DAY_SCRIPT);
+  const finish = luaScript(redis, FINISH_DAY_SCRIPT);
 
   /** Claims days before `before` one by one and runs `work` on each day's keys, up to the limit. */
   async function walk(
@@ -44,7 +53,7 @@ export function usageHousekeeping(redis: UsageCommands, layout: Layout) {
     before: string,
     work: (day: string, keyIds: string[]) => Promise<number>,
   ): Promise<HousekeepingStep> {
-    const args = [step, String(dayNumber(before)), String(PENDING)];
+    const args = [step, String(dayNumber(before)), String(PENDING), String(CLAIMED)];
     let rows = 0;
     let hashes = 0;
     for (;;) {
@@ -53,13 +62,9 @@ export function usageHousekeeping(redis: UsageCommands, layout: Layout) {
       const [day, more] = [String(reply[0]), Number(reply[1]) === 1];
       // Strings over TCP; a JSON-parsing client may turn a numeric-looking id into a number.
       const keyIds = (await redis.smembers(layout.keysOf(day))).map(String);
-      try {
-        rows += await work(day, keyIds);
-      } catch (error) {
-        // Put the day back (pending, which is always safe) so the next run retries it, then report.
-        await redis.multi([["ZADD", layout.days, pendingScore(day), day]]).catch(() => {});
-        throw error;
-      }
+      rows += await work(day, keyIds);
+      const rolledUp = dayNumber(day);
+      await finish([layout.days], [step, day, String(rolledUp + PENDING + CLAIMED), String(rolledUp)]);
       hashes += keyIds.length;
       if (!more) return { rows, more: false };
       if (hashes >= layout.limit) return { rows, more: true };
@@ -82,20 +87,19 @@ export function usageHousekeeping(redis: UsageCommands, layout: Layout) {
         ),
       ),
 
-    /** Deletes each claimed day's hashes. Each key leaves the day's set before its hash goes: an add in
-     * between puts it back, so no hash is ever left that the set does not list. */
+    /** Deletes each claimed day's hashes, then takes their keys off the day's set. An add between the two
+     * re-creates a hash, which is put back on the set; a run killed in between leaves the keys listed. */
     prune: (before: string) =>
       walk("prune", before, (day, keyIds) =>
         inChunks(keyIds, async (chunk) => {
+          const rows = sum(await Promise.all(chunk.map((k) => drop([layout.rowsOf(day, k)], []))));
           await redis.multi(chunk.map((k): TransactionCommand => ["SREM", layout.keysOf(day), k]));
-          try {
-            return sum(await Promise.all(chunk.map((k) => drop([layout.rowsOf(day, k)], []))));
-          } catch (error) {
-            await redis
-              .multi(chunk.map((k): TransactionCommand => ["SADD", layout.keysOf(day), k]))
-              .catch(() => {});
-            throw error;
+          const hashes = await Promise.all(chunk.map((k) => redis.hgetall(layout.rowsOf(day, k))));
+          const back = chunk.filter((_, i) => Object.keys(hashes[i] ?? {}).length > 0);
+          if (back.length > 0) {
+            await redis.multi(back.map((k): TransactionCommand => ["SADD", layout.keysOf(day), k]));
           }
+          return rows;
         }),
       ),
   };

@@ -94,3 +94,25 @@ it("core's housekeeping() rolls up and prunes the store by the retention", async
     "2026-12-01T06 8",
   ]);
 });
+
+it("a run killed after claiming a day leaves it to the next run, for a rollup and for a prune", async () => {
+  const store = redisUsageStore(redis, { prefix: "killed:", retentionDays: 0 });
+  await store.add({ keyId: "k", model: "m", hour: "1964-04-04T05", counters: requests(1) });
+  await store.add({ keyId: "k", model: "m", hour: "1964-04-04T06", counters: requests(2) });
+  // The killed run: its commands stop answering once it has claimed the day and asks for the day's keys.
+  const killed = redisUsageStore(
+    { ...redis, smembers: () => new Promise<never>(() => {}) },
+    { prefix: "killed:" },
+  );
+  void killed.rollup!("1964-04-05");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(await store.rollup!("1964-04-05")).toEqual({ rows: 2, more: false });
+  const rows = await store.query({ keyId: "k", from: "1964-04-04T00", to: "1964-04-04T23" });
+  expect(rows.map((r) => `${r.hour} ${r.counters.requests}`)).toEqual(["1964-04-04T00 3"]);
+
+  void killed.prune!("1964-04-05");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(await store.prune!("1964-04-05")).toEqual({ rows: 1, more: false });
+  const [keys] = await connection.send([["KEYS", "killed:*"]]);
+  expect(keys).toEqual([]);
+});
