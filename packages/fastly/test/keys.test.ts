@@ -157,8 +157,14 @@ describe("the handler with managed keys", () => {
     fastlyState.kvDown.add("sluice_keys");
     try {
       expect((await anthropic(handle, STATIC_KEY)).status).toBe(200);
-      // Any other key needs the store, so it is refused, never let through.
-      expect((await anthropic(handle, "sk-sluice-unknown")).status).toBeGreaterThanOrEqual(500);
+      // Any other key needs the store: refused with a 503 in Anthropic's error shape, never let through.
+      const before = fake.records.length;
+      const refused = await anthropic(handle, "sk-sluice-unknown");
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get(FAILURE_HEADER)).toBe("state_unavailable");
+      expect(refused.headers.get("retry-after")).toBe("1");
+      expect(JSON.parse(refused.text)).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
+      expect(fake.records).toHaveLength(before);
     } finally {
       fastlyState.kvDown.clear();
     }

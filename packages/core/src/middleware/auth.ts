@@ -55,7 +55,15 @@ export function auth({ keys, byok }: AuthOptions): Middleware {
       );
     }
     const hash = await hashOf(presented);
-    const record = await keys.lookup(hash);
+    let record: Awaited<ReturnType<typeof keys.lookup>>;
+    try {
+      record = await keys.lookup(hash);
+    } catch {
+      // A store that cannot answer is an outage (retry shortly), never "no such key" and never a 500.
+      throw new GatewayError("state_unavailable", "The key store could not be reached; try again shortly.", {
+        headers: { "retry-after": "1" },
+      });
+    }
     if (record) {
       if (record.disabled) throw new GatewayError("unauthorized", "This API key has been revoked.");
       if (record.expiresAt !== undefined && record.expiresAt <= Date.now()) {
