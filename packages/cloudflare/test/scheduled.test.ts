@@ -37,7 +37,7 @@ describe("createWorker().scheduled", () => {
     expect(lines[0]).toMatchObject({
       event: "sluice.housekeeping",
       cron: "17 * * * *",
-      rolledUp: 3, // the 1498 row too: core rolls up before it prunes
+      rolledUp: 2, // not the 1498 row: core prunes before it rolls up
       rolledUpBefore: "1500-01-13",
       pruned: 1,
       prunedBefore: "1498-12-16",

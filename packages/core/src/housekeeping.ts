@@ -79,11 +79,7 @@ export async function housekeeping(
   };
   const { usage, counters } = stores;
   if (!usage) report.notes.push("no usage store");
-  if (usage?.rollup) {
-    const step = await usage.rollup(report.rolledUpBefore);
-    report.rolledUp = step.rows;
-    report.more ||= step.more;
-  } else if (usage) report.notes.push("the usage store cannot roll up: old rows stay hourly");
+  // Prune first: a rollup would otherwise fold days about to be deleted (and spend a per-run budget on them).
   if (usage?.prune && report.prunedBefore) {
     const step = await usage.prune(report.prunedBefore);
     report.pruned = step.rows;
@@ -91,6 +87,11 @@ export async function housekeeping(
   } else if (usage && report.prunedBefore) {
     report.notes.push("the usage store does not prune here (it expires rows itself, or keeps them)");
   }
+  if (usage?.rollup) {
+    const step = await usage.rollup(report.rolledUpBefore);
+    report.rolledUp = step.rows;
+    report.more ||= step.more;
+  } else if (usage) report.notes.push("the usage store cannot roll up: old rows stay hourly");
   if (counters?.prune) report.buckets = await counters.prune();
   else if (counters) report.notes.push("the counters store expires its buckets itself");
   return report;

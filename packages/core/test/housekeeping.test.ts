@@ -158,8 +158,8 @@ describe("housekeeping", () => {
     const selfExpiring = { take: memoryRateLimitStore().take };
     expect((await housekeeping({}, {}, NOW)).notes).toEqual(["no usage store"]);
     expect((await housekeeping({ usage: bare, counters: selfExpiring }, {}, NOW)).notes).toEqual([
-      "the usage store cannot roll up: old rows stay hourly",
       "the usage store does not prune here (it expires rows itself, or keeps them)",
+      "the usage store cannot roll up: old rows stay hourly",
       "the counters store expires its buckets itself",
     ]);
   });
