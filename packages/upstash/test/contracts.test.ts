@@ -9,7 +9,7 @@ import { bundleForEdge, startEdgeVm } from "./tooling/edge-vm.js";
 
 const upstash = inject("upstash");
 const code = await bundleForEdge(fileURLToPath(new URL("./fixtures/contracts-entry.ts", import.meta.url)));
-const vm = startEdgeVm(code);
+const vm = startEdgeVm(code).runtime;
 type Contracts = { names(): string[]; run(name: string, config: object): Promise<void> };
 const contracts = vm.evaluate<Contracts>("globalThis.__contracts");
 const config = { url: upstash.url, token: upstash.token };

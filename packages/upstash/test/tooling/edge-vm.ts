@@ -1,26 +1,35 @@
 /**
- * Runs code the way an edge runtime does: bundled by esbuild for the edge conditions, evaluated in the strict
- * `EdgeRuntime` VM (the `edge-runtime` package Vercel's tooling uses): web APIs only, no `require`, `Buffer`
- * or Node modules, so a Node API leak in the stores fails here.
+ * Runs code the way an edge runtime (Vercel Edge) does: bundled by esbuild for the edge conditions, evaluated
+ * in the strict `EdgeRuntime` VM (the `edge-runtime` package Vercel's tooling uses). The VM has web APIs only:
+ * no `require`, `Buffer`, `setImmediate` or Node modules, so a Node API leak fails here. The one addition is a
+ * `process` with nothing but `env`, which is what Vercel Edge exposes too. Shared by `@sluice/vercel`'s tests.
  */
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { EdgeRuntime } from "edge-runtime";
 
-/** `@sluice/upstash` and `@sluice/redis` from their sources, so tests see the code, not a stale dist. */
-const fromSource: Plugin = {
-  name: "sluice-redis-source",
-  setup(b) {
-    const entries: Record<string, string> = {
-      "@sluice/upstash": fileURLToPath(new URL("../../src/index.ts", import.meta.url)),
-      "@sluice/redis": fileURLToPath(new URL("../../../redis/src/index.ts", import.meta.url)),
-    };
-    b.onResolve({ filter: /^@sluice\/(upstash|redis)$/ }, (args) => ({ path: entries[args.path]! }));
-  },
+const packages = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** The store packages every bundle takes from their sources, so tests see the code, not a stale dist. */
+export const STORE_SOURCES: Record<string, string> = {
+  "@sluice/upstash": `${packages}upstash/src/index.ts`,
+  "@sluice/redis": `${packages}redis/src/index.ts`,
+  "@sluice/s3": `${packages}s3/src/index.ts`,
 };
 
-/** One self-contained classic script, as an edge platform's build makes. */
-export async function bundleForEdge(entry: string): Promise<string> {
+/** Resolves each import named in `sources` (a package name → its source file); the rest as usual. */
+const fromSource = (sources: Record<string, string>): Plugin => ({
+  name: "sluice-source",
+  setup(b) {
+    b.onResolve({ filter: /^@sluice\// }, (args) => {
+      const file = sources[args.path];
+      return file ? { path: file } : undefined;
+    });
+  },
+});
+
+/** One self-contained classic script, as an edge platform's build makes; `sources` adds or replaces entries. */
+export async function bundleForEdge(entry: string, sources: Record<string, string> = {}): Promise<string> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -30,14 +39,32 @@ export async function bundleForEdge(entry: string): Promise<string> {
     target: "es2022",
     conditions: ["edge-light", "worker", "browser"],
     mainFields: ["browser", "module", "main"],
-    plugins: [fromSource],
+    plugins: [fromSource({ ...STORE_SOURCES, ...sources })],
     logLevel: "silent",
   });
   return result.outputFiles[0]!.text;
 }
 
-export function startEdgeVm(code: string): EdgeRuntime {
-  const runtime = new EdgeRuntime();
+export interface EdgeVm {
+  runtime: EdgeRuntime;
+  /** Every console line the code in the VM wrote. */
+  logs: string[];
+}
+
+export function startEdgeVm(code: string, env: Record<string, string> = {}): EdgeVm {
+  const logs: string[] = [];
+  const capture = (...args: unknown[]) => {
+    logs.push(args.map((a) => (typeof a === "string" ? a : String(a))).join(" "));
+  };
+  const runtime = new EdgeRuntime({
+    extend: (context) => {
+      Object.assign(context, {
+        process: { env: { ...env } },
+        console: { log: capture, info: capture, warn: capture, error: capture, debug: capture },
+      });
+      return context;
+    },
+  });
   runtime.evaluate(code);
-  return runtime;
+  return { runtime, logs };
 }
