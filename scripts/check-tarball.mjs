@@ -21,7 +21,13 @@ if (pkg.name !== "@sluice/core") {
   }
 }
 const readme = execFileSync("tar", ["-xzOf", tgz, "package/README.md"], { encoding: "utf8" });
-for (const [, link] of readme.matchAll(/\]\(([^)#\s]+)[^)]*\)/g)) {
+// Inline links and images `](x)`, reference definitions `[x]: y`, and HTML `href="x"` / `src="x"`.
+const links = [
+  ...readme.matchAll(/\]\(<?([^)#\s>]+)[^)]*\)/g),
+  ...readme.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?([^\s#>]+)/gm),
+  ...readme.matchAll(/\b(?:href|src)=["']([^"'#]+)["']/g),
+].map((match) => match[1]);
+for (const link of links) {
   // The registry page shows the README alone: relative links to files outside the tarball 404 there.
   if (!/^(https?:|mailto:)/.test(link))
     problems.push(`README link "${link}" is relative: use an absolute URL`);
