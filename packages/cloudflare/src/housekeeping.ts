@@ -17,8 +17,9 @@ const LOG = "sluice.housekeeping";
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function housekeepingHandler<E extends object>(build: (env: E) => Built): SluiceScheduledHandler<E> {
-  return async (controller, env, ctx) => {
-    ctx.waitUntil(run(build, env, controller));
+  // Awaited, not handed to `waitUntil`: the runtime sees the rejection and marks the cron event failed.
+  return async (controller, env, _ctx) => {
+    await run(build, env, controller);
   };
 }
 

@@ -25,6 +25,33 @@ async function trigger(worker: ReturnType<typeof createWorker>, workerEnv: objec
 afterEach(() => vi.restoreAllMocks());
 
 describe("createWorker().scheduled", () => {
+  test("a usage store that fails rejects the scheduled call and logs one line without secrets", async () => {
+    const broken = {
+      ...env,
+      USAGE: {
+        idFromName: () => {
+          throw new Error("usage store down");
+        },
+        get: () => {
+          throw new Error("usage store down");
+        },
+      },
+    };
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+    vi.spyOn(console, "error").mockImplementation((line: string) => void lines.push(line));
+    const run = createWorker().scheduled(
+      createScheduledController({ scheduledTime: Date.UTC(1500, 0, 20), cron: "17 * * * *" }),
+      broken,
+      createExecutionContext(),
+    );
+    await expect(run).rejects.toThrow();
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ event: "sluice.housekeeping", error: expect.any(String) });
+    for (const secret of [env.SLUICE_ADMIN_KEY, env.ANTHROPIC_API_KEY])
+      expect(lines[0]).not.toContain(secret);
+  });
+
   test("rolls old days up to T00 rows, deletes days past the retention, logs the report (no secrets)", async () => {
     const keyId = `scheduled-${crypto.randomUUID()}`;
     // The run is in 1500 (its scheduledTime): 1500-01-02 is older than 7 days, 1498 older than 400.
