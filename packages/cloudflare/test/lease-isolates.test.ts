@@ -61,8 +61,10 @@ describe("token leasing across two isolates on one Durable Object bucket", () =>
     // Really concurrent: many calls were in each isolate at once.
     expect(Math.min(...peaks)).toBeGreaterThan(ISOLATES_LEASE.size);
 
-    // Idle past the leases' TTL: each isolate's next call gives back what it held; sequential calls use it up.
+    // Idle past the leases' TTL: each isolate's timer gives back what it held, before any other call comes.
     await new Promise((resolve) => setTimeout(resolve, ISOLATES_LEASE.ttlMs + 100));
+    expect(during + (await left())).toBe(ISOLATES_BUCKET);
+    // Sequential calls then use up exactly what is left.
     let later = 0;
     for (let i = 0; i < 60; i++) if ((await call(both[i % 2]!, 1000 + i)) === 200) later++;
     expect(during + later).toBe(ISOLATES_BUCKET);
