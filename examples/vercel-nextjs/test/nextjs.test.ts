@@ -326,7 +326,7 @@ describe("the housekeeping cron route (vercel.json)", () => {
         [3, 300],
         [0, 0],
       ]);
-      expect(app.output.some((line) => line.startsWith('{"msg":"sluice.housekeeping"'))).toBe(true);
+      expect(app.output.some((line) => line.startsWith('{"event":"sluice.housekeeping"'))).toBe(true);
     } finally {
       connection.close();
     }

@@ -45,6 +45,19 @@ describe("readSettings", () => {
     expect(read({ OPENAI_BASE_URL: "api.openai.com/v1" })).toThrow(/OPENAI_BASE_URL .*absolute URL/);
   });
 
+  it("a malformed base URL is not quoted: a key pasted into it never reaches a client's error", () => {
+    // Every call answers this message (configurationErrorResponse) until the setting is fixed.
+    const pasted = "sk-ant-api03-pasted-into-the-wrong-variable";
+    let message = "";
+    try {
+      readSettings(env({ ANTHROPIC_BASE_URL: pasted }), { fix: FIX });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/ANTHROPIC_BASE_URL is not an absolute URL/);
+    expect(message).not.toContain(pasted);
+  });
+
   it("empty values are unset, and provider options given in code win field by field", () => {
     const settings = readSettings(env({ SLUICE_RATE_LIMIT: " ", ANTHROPIC_BASE_URL: "http://env/a" }), {
       fix: FIX,

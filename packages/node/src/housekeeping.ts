@@ -38,7 +38,7 @@ export function scheduleHousekeeping(
       .call(target, { lockMs: everyMs })
       .then(
         (report) => {
-          if (report) log(JSON.stringify({ msg: "sluice.housekeeping", ...report }));
+          if (report) log(JSON.stringify({ event: "sluice.housekeeping", ...report }));
         },
         // A store error may name hosts and keys: the server's log is where it belongs. The next run carries on.
         (error: unknown) =>

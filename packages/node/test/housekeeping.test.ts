@@ -69,8 +69,8 @@ it("serve() runs it at start and on its timer, logging one JSON report line per 
     await vi.waitFor(async () => expect(await fields()).toEqual(['["00",']), { timeout: 10_000 });
     await vi.waitFor(() => expect(lines.length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
     const reports = lines.map((line) => JSON.parse(line) as { msg: string; rolledUp: number });
-    expect(reports[0]).toMatchObject({ msg: "sluice.housekeeping", rolledUp: 3 });
-    expect(reports[1]).toMatchObject({ msg: "sluice.housekeeping", rolledUp: 0 });
+    expect(reports[0]).toMatchObject({ event: "sluice.housekeeping", rolledUp: 3 });
+    expect(reports[1]).toMatchObject({ event: "sluice.housekeeping", rolledUp: 0 });
   } finally {
     await running.close();
     log.mockRestore();

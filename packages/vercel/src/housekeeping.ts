@@ -85,7 +85,7 @@ export function createHousekeepingRoute(options: VercelHandlerOptions = {}): Hou
       }
       try {
         const report = await ready.housekeeping();
-        console.log(JSON.stringify({ msg: "sluice.housekeeping", ...report }));
+        console.log(JSON.stringify({ event: "sluice.housekeeping", ...report }));
         return json(report, 200);
       } catch (error) {
         // A store's error may name keys and hosts: the log gets it, the caller a fixed message.

@@ -51,8 +51,9 @@ export function readSettings(
     const baseUrl = read(name);
     if (!baseUrl) continue;
     if (!URL.canParse(baseUrl)) {
+      // Not quoted: clients see this message, and a value that is no URL may be a key pasted into the wrong variable.
       throw new ConfigurationError(
-        `${name} is "${baseUrl}": set it to an absolute URL (e.g. ${PROVIDERS[provider].defaultBaseUrl}) or unset it.`,
+        `${name} is not an absolute URL: set it to one (e.g. ${PROVIDERS[provider].defaultBaseUrl}) or unset it.`,
       );
     }
     settings.providers[provider] = { ...given[provider], baseUrl: given[provider]?.baseUrl ?? baseUrl };
