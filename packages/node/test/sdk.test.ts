@@ -3,8 +3,11 @@
  * behind it; the official SDKs stream through it; a client that leaves mid-stream ends the upstream call; the
  * cache answers a repeat from Redis; background work is drained by `close`.
  */
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createOpenAI } from "@ai-sdk/openai";
 import Anthropic from "@anthropic-ai/sdk";
-import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-upstream";
+import { FAKE_KEYS, type FakeUpstream, replyText, startFakeUpstream } from "@sluice/fake-upstream";
+import { streamText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../../redis/test/tooling/redis-server.js";
@@ -66,6 +69,23 @@ describe("the official SDKs through serve()", () => {
     let chunks = 0;
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) chunks++;
     expect(chunks).toBeGreaterThan(0);
+  });
+
+  it("the Vercel AI SDK: @ai-sdk/anthropic at …/anthropic/v1, @ai-sdk/openai chat and responses", async () => {
+    const anthropic = createAnthropic({ baseURL: `${server.url}/anthropic/v1`, apiKey: KEY });
+    const openai = createOpenAI({ baseURL: `${server.url}/openai/v1`, apiKey: KEY });
+    const texts: string[] = [];
+    for (const model of [anthropic("claude-sonnet-4-6"), openai.chat("gpt-4.1-mini"), openai("gpt-4.1-mini")]) {
+      let text = "";
+      for await (const delta of streamText({ model, prompt: "hi", maxRetries: 0 }).textStream) text += delta;
+      texts.push(text);
+    }
+    expect(texts).toEqual([replyText(), replyText(), replyText()]);
+    expect(fake.records.slice(-3).map((r) => r.path)).toEqual([
+      "/anthropic/v1/messages",
+      "/openai/v1/chat/completions",
+      "/openai/v1/responses",
+    ]);
   });
 
   it("answers a repeated call from the Redis cache once the background write is drained", async () => {

@@ -2,8 +2,11 @@
  * End to end: the official Anthropic and OpenAI SDKs (here, in Node) → the Deno Deploy example under
  * `deno serve` (real Deno, real Deno KV in memory) → the fake upstream (a separate Node process).
  */
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createOpenAI } from "@ai-sdk/openai";
 import Anthropic from "@anthropic-ai/sdk";
-import { FAKE_KEYS } from "@sluice/fake-upstream";
+import { FAKE_KEYS, replyText } from "@sluice/fake-upstream";
+import { streamText } from "ai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMetricLines } from "../../src/metrics.ts";
@@ -13,6 +16,7 @@ const KEYS = {
   stream: "sluice-e2e-stream-0001",
   cache: "sluice-e2e-cache-0002",
   limit: "sluice-e2e-limit-0003",
+  ai: "sluice-e2e-ai-sdk-0004",
 };
 const LIMIT = 5;
 let fake: Child;
@@ -140,6 +144,20 @@ describe("the Deno Deploy example under deno serve", () => {
     expect(points.some((p) => p.status === 429)).toBe(true);
     expect(points.every((p) => p.keyId === "" || /^key_/.test(p.keyId))).toBe(true);
     expect(points.find((p) => p.stream && p.provider === "anthropic")?.outputTokens).toBeGreaterThan(0);
+  });
+
+  // After the metric-line count above: these calls stream too.
+  it("the Vercel AI SDK streams through it: @ai-sdk/anthropic at …/anthropic/v1, @ai-sdk/openai chat and responses", async () => {
+    const anthropicAi = createAnthropic({ baseURL: `${gatewayUrl}/anthropic/v1`, apiKey: KEYS.ai });
+    const openaiAi = createOpenAI({ baseURL: `${gatewayUrl}/openai/v1`, apiKey: KEYS.ai });
+    const texts: string[] = [];
+    for (const model of [anthropicAi("claude-sonnet-4-6"), openaiAi.chat("gpt-4.1-mini"), openaiAi("gpt-4.1-mini")]) {
+      let text = "";
+      for await (const delta of streamText({ model, prompt: "hi", maxRetries: 0 }).textStream) text += delta;
+      texts.push(text);
+    }
+    seen.push(...texts);
+    expect(texts).toEqual([replyText(), replyText(), replyText()]);
   });
 
   it("never shows a provider key or a client key to clients or in logs", () => {
