@@ -75,7 +75,11 @@ describe("the official SDKs through serve()", () => {
     const anthropic = createAnthropic({ baseURL: `${server.url}/anthropic/v1`, apiKey: KEY });
     const openai = createOpenAI({ baseURL: `${server.url}/openai/v1`, apiKey: KEY });
     const texts: string[] = [];
-    for (const model of [anthropic("claude-sonnet-4-6"), openai.chat("gpt-4.1-mini"), openai("gpt-4.1-mini")]) {
+    for (const model of [
+      anthropic("claude-sonnet-4-6"),
+      openai.chat("gpt-4.1-mini"),
+      openai("gpt-4.1-mini"),
+    ]) {
       let text = "";
       for await (const delta of streamText({ model, prompt: "hi", maxRetries: 0 }).textStream) text += delta;
       texts.push(text);

@@ -151,7 +151,11 @@ describe("the Deno Deploy example under deno serve", () => {
     const anthropicAi = createAnthropic({ baseURL: `${gatewayUrl}/anthropic/v1`, apiKey: KEYS.ai });
     const openaiAi = createOpenAI({ baseURL: `${gatewayUrl}/openai/v1`, apiKey: KEYS.ai });
     const texts: string[] = [];
-    for (const model of [anthropicAi("claude-sonnet-4-6"), openaiAi.chat("gpt-4.1-mini"), openaiAi("gpt-4.1-mini")]) {
+    for (const model of [
+      anthropicAi("claude-sonnet-4-6"),
+      openaiAi.chat("gpt-4.1-mini"),
+      openaiAi("gpt-4.1-mini"),
+    ]) {
       let text = "";
       for await (const delta of streamText({ model, prompt: "hi", maxRetries: 0 }).textStream) text += delta;
       texts.push(text);
