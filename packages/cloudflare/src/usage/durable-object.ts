@@ -75,22 +75,7 @@ export class SluiceUsage extends DurableObject {
   rollup(before: string, maxDays: number): { rows: number; more: boolean; before: string } {
     const sql = this.ctx.storage.sql;
     return this.ctx.storage.transactionSync(() => {
-      const days = sql
-        .exec<{ day: string }>(
-          `SELECT DISTINCT substr(hour, 1, 10) AS day FROM usage_rows WHERE ${HOURLY_BEFORE} ORDER BY day LIMIT ?`,
-          before,
-          maxDays + 1,
-        )
-        .toArray()
-        .map((r) => r.day);
-      const more = days.length > maxDays;
-      const cut = more ? days[maxDays]! : before;
-      const rows = sql
-        .exec<{ n: number }>(
-          `SELECT COUNT(*) AS n FROM (SELECT DISTINCT key_id, hour, model FROM usage_rows WHERE ${HOURLY_BEFORE})`,
-          cut,
-        )
-        .one().n;
+      const { cut, more, rows } = this.#firstDays(HOURLY_BEFORE, before, maxDays);
       if (rows > 0) {
         // `WHERE` before `GROUP BY` also keeps SQLite from reading `ON CONFLICT` as a join's `ON`.
         sql.exec(
@@ -114,25 +99,35 @@ export class SluiceUsage extends DurableObject {
   prune(before: string, maxDays: number): { rows: number; more: boolean } {
     const sql = this.ctx.storage.sql;
     return this.ctx.storage.transactionSync(() => {
-      const days = sql
-        .exec<{ day: string }>(
-          "SELECT DISTINCT substr(hour, 1, 10) AS day FROM usage_rows WHERE hour < ? ORDER BY day LIMIT ?",
-          before,
-          maxDays + 1,
-        )
-        .toArray()
-        .map((r) => r.day);
-      const more = days.length > maxDays;
-      const cut = more ? days[maxDays]! : before;
-      const rows = sql
-        .exec<{ n: number }>(
-          "SELECT COUNT(*) AS n FROM (SELECT DISTINCT key_id, hour, model FROM usage_rows WHERE hour < ?)",
-          cut,
-        )
-        .one().n;
+      const { cut, more, rows } = this.#firstDays("hour < ?", before, maxDays);
       sql.exec("DELETE FROM usage_rows WHERE hour < ?", cut);
       return { rows, more };
     });
+  }
+
+  /**
+   * The first `maxDays` days whose rows match `where` (one `?`: a day bound) before `before`: the cut to use in
+   * their place (the next day when more are left), and how many rows (key × model × hour) they hold.
+   */
+  #firstDays(where: string, before: string, maxDays: number): { cut: string; more: boolean; rows: number } {
+    const sql = this.ctx.storage.sql;
+    const days = sql
+      .exec<{ day: string }>(
+        `SELECT DISTINCT substr(hour, 1, 10) AS day FROM usage_rows WHERE ${where} ORDER BY day LIMIT ?`,
+        before,
+        maxDays + 1,
+      )
+      .toArray()
+      .map((r) => r.day);
+    const more = days.length > maxDays;
+    const cut = more ? days[maxDays]! : before;
+    const rows = sql
+      .exec<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM (SELECT DISTINCT key_id, hour, model FROM usage_rows WHERE ${where})`,
+        cut,
+      )
+      .one().n;
+    return { cut, more, rows };
   }
 
   /** The rows of `keyId` from hour `from` to hour `to`, both included. */
