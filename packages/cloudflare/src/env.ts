@@ -39,11 +39,16 @@ export function gatewayOptionsFromEnv<E extends object>(
   const secrets = envSecrets(env);
 
   const extra = typeof options.gateway === "function" ? options.gateway(env) : (options.gateway ?? {});
-  const { rateLimitKind, rateLimitStore, settings, cache, metrics, objects, keys, resources, usage } =
-    storesFromEnv(source, names, options, secrets, {
+  const { countersKind, counters, settings, cache, metrics, objects, keys, resources, usage } = storesFromEnv(
+    source,
+    names,
+    options,
+    secrets,
+    {
       providers: extra.providers,
       staticKeyGrants: extra.clients?.staticKeyGrants,
-    });
+    },
+  );
   const pipeline = middlewareFromEnv(source, names, options, objects);
   const ai =
     options.workersAi === false
@@ -68,7 +73,7 @@ export function gatewayOptionsFromEnv<E extends object>(
     providers: settings.providers, // env base URLs merged with `extra.providers`, not replaced by it
     middleware: [...pipeline.middleware, ...(extra.middleware ?? [])],
     stores: {
-      counters: rateLimitStore,
+      counters,
       cache,
       objects,
       ...(usage ? { usage } : {}),
@@ -100,7 +105,7 @@ export function gatewayOptionsFromEnv<E extends object>(
     options: gatewayOptions,
     uploads,
     features: {
-      rateLimit: rateLimitKind,
+      counters: countersKind,
       cache: !!cache && !!gatewayOptions.cache,
       metrics: !!metrics,
       objects: !!objects,

@@ -16,7 +16,7 @@ describe("gatewayOptionsFromEnv", () => {
   test("every binding present: every feature on, base URLs from env", () => {
     const { options, features } = gatewayOptionsFromEnv(env);
     expect(features).toEqual({
-      rateLimit: "durable-object",
+      counters: "durable-object",
       cache: true,
       metrics: true,
       objects: true,
@@ -58,7 +58,7 @@ describe("gatewayOptionsFromEnv", () => {
   test("no bindings at all: a plain proxy, every optional feature off", () => {
     const { options, features } = gatewayOptionsFromEnv({ ANTHROPIC_API_KEY: "x" });
     expect(features).toEqual({
-      rateLimit: "off",
+      counters: "off",
       cache: false,
       metrics: false,
       objects: false,
@@ -92,15 +92,15 @@ describe("gatewayOptionsFromEnv", () => {
 
   test("without the Durable Object, the rate-limiting binding is used", () => {
     const { features } = gatewayOptionsFromEnv({ ...env, RATE_LIMITER: undefined, KEYS: undefined });
-    expect(features.rateLimit).toBe("rate-limiting-binding");
+    expect(features.counters).toBe("rate-limiting-binding");
   });
 
-  test("managed keys: on with KEYS, off with `false`, and they need the rate-limiter Durable Object", () => {
+  test("managedKeys and usage: on with KEYS and USAGE, off with `false`, and managed keys need the rate-limiter Durable Object", () => {
     const on = gatewayOptionsFromEnv(env);
     const onKeys = on.options.clients?.keys;
     expect(onKeys && typeof onKeys.put).toBe("function");
     expect(on.options.stores?.usage).toBeDefined();
-    const off = gatewayOptionsFromEnv(env, { keys: false, usage: false });
+    const off = gatewayOptionsFromEnv(env, { managedKeys: false, usage: false });
     expect(off.options.clients?.keys).toBeUndefined();
     expect(off.options.stores?.usage).toBeUndefined();
     expect(off.features).toMatchObject({ managedKeys: false, usage: false });
@@ -117,10 +117,66 @@ describe("gatewayOptionsFromEnv", () => {
     expect(mine.features.managedKeys).toBe(false);
   });
 
+  test("managedKeys: true and usage: true without their Durable Object: an error naming the binding to add", () => {
+    const bare = { ...env, KEYS: undefined, USAGE: undefined };
+    expect(gatewayOptionsFromEnv(bare).features).toMatchObject({ managedKeys: false, usage: false });
+    expect(() => gatewayOptionsFromEnv(bare, { managedKeys: true })).toThrow(
+      /`managedKeys` is on but env\.KEYS is not bound: add \{ "name": "KEYS", "class_name": "SluiceKeys" \}/,
+    );
+    expect(() => gatewayOptionsFromEnv(bare, { managedKeys: { name: "team" } })).toThrow(ConfigurationError);
+    expect(() => gatewayOptionsFromEnv(bare, { usage: true })).toThrow(
+      /`usage` is on but env\.USAGE is not bound: add \{ "name": "USAGE", "class_name": "SluiceUsage" \}/,
+    );
+    expect(gatewayOptionsFromEnv(env, { managedKeys: true, usage: true }).features).toMatchObject({
+      managedKeys: true,
+      usage: true,
+    });
+  });
+
+  test("managedKeys: { name } keeps its keys in another SluiceKeys object", async () => {
+    const record = { id: `named-${crypto.randomUUID()}`, hash: await sha256Hex(crypto.randomUUID()) };
+    const team = gatewayOptionsFromEnv(env, { managedKeys: { name: "team", staticKeys: false } }).options;
+    const teamKeys = team.clients?.keys || undefined;
+    if (!teamKeys?.put) throw new Error("expected a managed key store");
+    await teamKeys.put(record);
+    expect(await teamKeys.lookup(record.hash)).toMatchObject({ id: record.id });
+    const usual = gatewayOptionsFromEnv(env, { managedKeys: { staticKeys: false } }).options.clients?.keys;
+    expect(usual && (await usual.lookup(record.hash))).toBeNull();
+  });
+
+  test("counters: its options reach the Durable Object store (a deterministic shard choice)", async () => {
+    const key = `counters-option:${crypto.randomUUID()}`;
+    const policy = { capacity: 8, refillPerSecond: 0 };
+    const sharded = gatewayOptionsFromEnv(env, { counters: { shards: () => 4, random: () => 0.6 } }).options
+      .stores?.counters;
+    // Shard 2 of 4 holds 2 of the 8: one taken leaves 1, reported times the shard count.
+    expect(await sharded?.take(key, 1, policy)).toEqual({ allowed: true, remaining: 4, retryAfterMs: 0 });
+    const whole = gatewayOptionsFromEnv(env).options.stores?.counters;
+    expect(await whole?.take(`${key}:whole`, 1, policy)).toEqual({
+      allowed: true,
+      remaining: 7,
+      retryAfterMs: 0,
+    });
+  });
+
+  test("counters.bindingPeriodSeconds: the rate-limiting binding's denial waits that period", async () => {
+    const { options, features } = gatewayOptionsFromEnv(
+      { ...env, RATE_LIMITER: undefined, KEYS: undefined },
+      { counters: { bindingPeriodSeconds: 10 } },
+    );
+    expect(features.counters).toBe("rate-limiting-binding");
+    const key = `binding-period:${crypto.randomUUID()}`;
+    const results = [];
+    for (let i = 0; i < 4; i++)
+      results.push(await options.stores?.counters?.take(key, 1, { capacity: 1000, refillPerSecond: 1000 }));
+    expect(results[3]).toMatchObject({ allowed: false, retryAfterMs: 10_000 });
+  });
+
   test("staticKeys: false stops accepting the SLUICE_KEYS secret's keys", async () => {
     const hash = await sha256Hex("sk-sluice-test-gw");
     const both = gatewayOptionsFromEnv(env).options.clients?.keys;
-    const managedOnly = gatewayOptionsFromEnv(env, { keys: { staticKeys: false } }).options.clients?.keys;
+    const managedOnly = gatewayOptionsFromEnv(env, { managedKeys: { staticKeys: false } }).options.clients
+      ?.keys;
     expect(both && (await both.lookup(hash))).toMatchObject({ hash });
     expect(managedOnly && (await managedOnly.lookup(hash))).toBeNull();
   });
@@ -130,7 +186,7 @@ describe("gatewayOptionsFromEnv", () => {
       { LIMITS: env.RATE_LIMITER, RESPONSES: env.CACHE, METRICS: env.METRICS },
       { bindings: { rateLimiter: "LIMITS", cache: "RESPONSES" }, metrics: false },
     );
-    expect(features).toMatchObject({ rateLimit: "durable-object", cache: true, metrics: false });
+    expect(features).toMatchObject({ counters: "durable-object", cache: true, metrics: false });
   });
 
   test("SLUICE_RATE_LIMIT without any rate-limit binding: an error saying what to add to wrangler config", () => {

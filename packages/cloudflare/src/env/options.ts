@@ -10,8 +10,11 @@ import type { BindingNames } from "./bindings.js";
 
 export interface CloudflareOptions<E = object> {
   bindings?: Partial<BindingNames>;
-  /** Options of the Durable Object store (hot-key sharding), and the rate-limiting binding's period. */
-  rateLimit?: DurableObjectRateLimitOptions & { bindingPeriodSeconds?: number };
+  /**
+   * Options of the counters store (core's `stores.counters`: rate limits, budgets, the breaker): the Durable
+   * Object store's hot-key sharding, and the rate-limiting binding's period when that binding is used instead.
+   */
+  counters?: DurableObjectRateLimitOptions & { bindingPeriodSeconds?: number };
   /** Response cache settings when the KV binding exists; `false` turns it off. Default TTL 300 s. */
   cache?: { ttlSeconds?: number; shared?: boolean } | false;
   /** Analytics Engine sink settings when the dataset binding exists; `false` turns it off. */
@@ -27,13 +30,17 @@ export interface CloudflareOptions<E = object> {
   /** Workers AI on the OpenAI route; on when the `AI` binding exists, `false` turns it off. */
   workersAi?: false;
   /**
-   * Managed client keys in the `SluiceKeys` Durable Object; on when the `KEYS` binding exists, `false` turns
-   * them off. The `SLUICE_KEYS` secret's keys keep working next to them unless `staticKeys: false`;
+   * Managed client keys (the admin API's `/_sluice/keys`) in the `SluiceKeys` Durable Object. Default: on when
+   * the `KEYS` binding exists; `false` turns them off; `true` or an object requires the binding (a startup
+   * error names it). The `SLUICE_KEYS` secret's keys keep working next to them unless `staticKeys: false`;
    * `name` picks the object (another name, another key set).
    */
-  keys?: { staticKeys?: boolean; name?: string } | false;
-  /** Per-key daily usage counters (`GET /_sluice/usage`); on when the `USAGE` binding exists, `false` turns them off. */
-  usage?: false;
+  managedKeys?: boolean | { staticKeys?: boolean; name?: string };
+  /**
+   * Per-key usage counters (`GET /_sluice/usage`) in the `SluiceUsage` Durable Object. Default: on when the
+   * `USAGE` binding exists; `false` turns them off; `true` requires the binding.
+   */
+  usage?: boolean;
   /**
    * Stream SSE answers through workerd itself: the upstream body is `tee()`d, one branch piped natively into
    * an `IdentityTransformStream` for the client, the other read for usage a few times per stream (instead of
@@ -46,7 +53,8 @@ export interface CloudflareOptions<E = object> {
 }
 
 export interface Features {
-  rateLimit: "durable-object" | "rate-limiting-binding" | "off";
+  /** Which store keeps the counters (rate limits, budgets, the breaker): the `counters` option's store. */
+  counters: "durable-object" | "rate-limiting-binding" | "off";
   cache: boolean;
   metrics: boolean;
   objects: boolean;

@@ -26,8 +26,8 @@ import { type BindingNames, binding, ConfigurationError, namespaceBinding, setti
 import type { CloudflareOptions, Features } from "./options.js";
 
 export interface EnvStores {
-  rateLimitKind: Features["rateLimit"];
-  rateLimitStore?: RateLimitStore;
+  countersKind: Features["counters"];
+  counters?: RateLimitStore;
   /** `*_BASE_URL`, `SLUICE_RATE_LIMIT` and `SLUICE_CACHE_TTL`, checked against the stores bound. */
   settings: Settings;
   cache?: CachePort;
@@ -51,12 +51,10 @@ export function storesFromEnv(
   const limiter = namespace
     ? undefined
     : binding<RateLimit>(source, names.rateLimitBinding, "limit", "a rate-limiting binding");
-  let rateLimitStore: RateLimitStore | undefined;
-  if (namespace) rateLimitStore = durableObjectRateLimitStore(namespace as never, options.rateLimit);
+  let counters: RateLimitStore | undefined;
+  if (namespace) counters = durableObjectRateLimitStore(namespace as never, options.counters);
   else if (limiter)
-    rateLimitStore = rateLimitBindingStore(limiter, {
-      periodSeconds: options.rateLimit?.bindingPeriodSeconds,
-    });
+    counters = rateLimitBindingStore(limiter, { periodSeconds: options.counters?.bindingPeriodSeconds });
   const kv =
     options.cache === false
       ? undefined
@@ -65,7 +63,7 @@ export function storesFromEnv(
 
   const settings = readSettings((name) => setting(source, name), {
     providers: given.providers,
-    stores: { counters: rateLimitStore, cache },
+    stores: { counters, cache },
     fix: {
       rateLimit:
         `add to wrangler config a Durable Object binding { "name": "${names.rateLimiter}", "class_name": "SluiceRateLimiter" } ` +
@@ -96,7 +94,13 @@ export function storesFromEnv(
     ? r2Objects(bucket, accountId && bucketName ? { presign: { accountId, bucketName, secrets } } : {})
     : undefined;
 
-  const keysNamespace = namespaceBinding<SluiceKeys>(source, names.keys, options.keys === false);
+  const keysNamespace = required(
+    namespaceBinding<SluiceKeys>(source, names.keys, options.managedKeys === false),
+    options.managedKeys,
+    "managedKeys",
+    names.keys,
+    "SluiceKeys",
+  );
   let keys: ManagedKeyStore | undefined;
   if (keysNamespace) {
     // Budgets and per-key rate limits are buckets with a cost; only the Durable Object store keeps those exactly
@@ -107,16 +111,22 @@ export function storesFromEnv(
           `{ "name": "${names.rateLimiter}", "class_name": "SluiceRateLimiter" } to "durable_objects" in wrangler config ` +
           `(new_sqlite_classes in a migration) and export { SluiceRateLimiter } from your entry module.`,
       );
-    const keyOptions = options.keys || {};
+    const keyOptions = typeof options.managedKeys === "object" ? options.managedKeys : {};
     keys = durableObjectKeyStore(keysNamespace, { name: keyOptions.name });
     if (keyOptions.staticKeys !== false)
       keys = withStaticKeys(keys, secrets, { grants: given.staticKeyGrants ?? [] });
   }
-  const usageNamespace = namespaceBinding<SluiceUsage>(source, names.usage, options.usage === false);
+  const usageNamespace = required(
+    namespaceBinding<SluiceUsage>(source, names.usage, options.usage === false),
+    options.usage,
+    "usage",
+    names.usage,
+    "SluiceUsage",
+  );
 
   return {
-    rateLimitKind: namespace ? "durable-object" : limiter ? "rate-limiting-binding" : "off",
-    rateLimitStore,
+    countersKind: namespace ? "durable-object" : limiter ? "rate-limiting-binding" : "off",
+    counters,
     settings,
     cache,
     metrics,
@@ -126,4 +136,20 @@ export function storesFromEnv(
     resources: keysNamespace ? durableObjectResourceStore(keysNamespace) : undefined,
     usage: usageNamespace ? durableObjectUsageStore(usageNamespace) : undefined,
   };
+}
+
+/** A feature turned on in code (`true` or its options) whose Durable Object is not bound: the fix, not silence. */
+function required<T>(
+  namespace: T | undefined,
+  option: unknown,
+  optionName: string,
+  bindingName: string,
+  className: string,
+): T | undefined {
+  if (namespace || option === undefined || option === false) return namespace;
+  throw new ConfigurationError(
+    `\`${optionName}\` is on but env.${bindingName} is not bound: add { "name": "${bindingName}", "class_name": "${className}" } ` +
+      `to "durable_objects" in wrangler config (new_sqlite_classes in a migration) and export { ${className} } from ` +
+      `your entry module, or leave \`${optionName}\` unset.`,
+  );
 }
