@@ -102,6 +102,7 @@ describe("generate", () => {
     expect(files["test/upstream.ts"]).toContain('from "./keys.ts"');
     const bare = generate(choices({ runtime: "deno", providers: ["anthropic"] }), "1.0.0");
     expect(bare["main.ts"]).toContain("managedKeys: false");
+    expect(bare["main.ts"]).toContain("usage: false");
     expect(bare["main.ts"]).not.toContain("scheduleHousekeeping"); // no usage store, nothing to keep
     expect(bare["test/gateway_test.ts"]).not.toContain("429");
   });

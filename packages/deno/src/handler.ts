@@ -1,9 +1,9 @@
 import { createGateway, type HousekeepingReport, type SecretsPort } from "@sluice/core";
-import { backgroundTasks, readSettings, withStaticKeys } from "@sluice/core/adapter";
+import { backgroundTasks, ConfigurationError, readSettings, withStaticKeys } from "@sluice/core/adapter";
 import type { EnvLike } from "./env.ts";
 import { envSecrets } from "./secrets.ts";
 import { kvCache } from "./cache.ts";
-import { kvKeyStore } from "./keys.ts";
+import { type KvKeyStoreOptions, kvKeyStore } from "./keys.ts";
 import { kvRateLimitStore } from "./rate-limit.ts";
 import type { KvLike, KvSpendLike } from "./kv.ts";
 import { kvUsageStore } from "./usage.ts";
@@ -22,16 +22,18 @@ export interface DenoHandlerOptions extends Omit<CoreOptions, "secrets"> {
    */
   kv?: KvLike & KvSpendLike;
   /**
-   * With `kv`: client keys managed through the admin API (`/_sluice/keys`, locked by the `SLUICE_ADMIN_KEY`
-   * secret) are kept in KV and accepted next to the static `SLUICE_KEYS`. Default `true`; ignored when
-   * `clients.keys` is given.
+   * Client keys managed through the admin API (`/_sluice/keys`, locked by the `SLUICE_ADMIN_KEY` secret), kept
+   * in KV and accepted next to the static `SLUICE_KEYS`. Default: on with `kv`; `false` turns them off; `true`
+   * or key-store options (`{ prefix }`) need `kv` (a startup error otherwise). Ignored when `clients.keys` is
+   * given.
    */
-  managedKeys?: boolean;
+  managedKeys?: boolean | KvKeyStoreOptions;
   /**
-   * With `kv`: per-key, per-day token and cost counters in KV for `GET /_sluice/usage`, one atomic commit per
-   * call after its response. Default `true`; ignored when `stores.usage` is given.
+   * Per-key token and cost counters in KV for `GET /_sluice/usage`, one atomic commit per call after its
+   * response. Default: on with `kv`; `false` turns them off; `true` needs `kv`. Ignored when `stores.usage`
+   * is given.
    */
-  usageCounters?: boolean;
+  usage?: boolean;
 }
 
 /** A `Deno.serve` handler that can also wait for the work it left running after responses. */
@@ -49,6 +51,13 @@ export interface DenoHandler {
    */
   readonly housekeeping?: (now?: number) => Promise<HousekeepingReport>;
 }
+
+/** `managedKeys: true` or `usage: true` without a KV handle: the fix, not a feature silently off. */
+const needsKv = (option: string, store: string) =>
+  new ConfigurationError(
+    `\`${option}\` is on but there is no \`kv\`: pass a Deno KV handle, createHandler({ kv: await Deno.openKv() }), ` +
+      `or a store in \`${store}\`; or leave \`${option}\` unset.`,
+  );
 
 function denoEnv(): EnvLike | undefined {
   return (globalThis as { Deno?: { env: EnvLike } }).Deno?.env;
@@ -68,19 +77,19 @@ function denoEnv(): EnvLike | undefined {
  * Deno.serve(handler);
  */
 export function createHandler(options: DenoHandlerOptions = {}): DenoHandler {
-  const {
-    env: envOption,
-    kv,
-    secrets: secretsOption,
-    managedKeys = true,
-    usageCounters = true,
-    ...rest
-  } = options;
+  const { env: envOption, kv, secrets: secretsOption, managedKeys, usage, ...rest } = options;
   const env = envOption ?? denoEnv() ?? { get: () => undefined };
   const secrets = secretsOption ?? envSecrets(env);
+  const keysWanted = rest.clients?.keys === undefined && managedKeys !== false;
+  const usageWanted = !rest.stores?.usage && usage !== false;
+  if (!kv) {
+    // Only an explicit `true` (or options) asks for KV; the default just follows `kv`.
+    if (keysWanted && managedKeys !== undefined) throw needsKv("managedKeys", "clients.keys");
+    if (usageWanted && usage !== undefined) throw needsKv("usage", "stores.usage");
+  }
   const stores = {
     ...(kv ? { counters: kvRateLimitStore(kv), cache: kvCache(kv) } : {}),
-    ...(kv && usageCounters ? { usage: kvUsageStore(kv) } : {}),
+    ...(kv && usageWanted ? { usage: kvUsageStore(kv) } : {}),
     ...rest.stores,
   };
   const settings = readSettings((name) => env.get(name), {
@@ -98,7 +107,11 @@ export function createHandler(options: DenoHandlerOptions = {}): DenoHandler {
     secrets,
     clients: {
       ...rest.clients,
-      keys: rest.clients?.keys ?? (kv && managedKeys ? withStaticKeys(kvKeyStore(kv), secrets) : undefined),
+      keys:
+        rest.clients?.keys ??
+        (kv && keysWanted
+          ? withStaticKeys(kvKeyStore(kv, typeof managedKeys === "object" ? managedKeys : {}), secrets)
+          : undefined),
     },
     providers: settings.providers,
     limits: { ...rest.limits, rate: rest.limits?.rate ?? settings.rateLimit },

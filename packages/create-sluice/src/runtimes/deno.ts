@@ -20,7 +20,7 @@ function main({ providers, features }: Choices): string {
       `  providers: { ${off.map((p) => `${p}: { enabled: false }`).join(", ")} },`,
     );
   }
-  if (!features.includes("keys")) options.push("  managedKeys: false,", "  usageCounters: false,");
+  if (!features.includes("keys")) options.push("  managedKeys: false,", "  usage: false,");
   if (!features.includes("metrics")) options.push("  metrics: [],");
   const usage = features.includes("keys");
   const housekeeping = usage

@@ -148,3 +148,119 @@ Deno.test({
     assert(message.includes("stores.counters"), `expected a config error, got "${message}"`);
   },
 });
+
+const ADMIN_KEY = "sluice-handler-admin-0001";
+const adminEnv = () =>
+  envOf({
+    SLUICE_KEYS: "sluice-handler-test-0002",
+    SLUICE_ADMIN_KEY: ADMIN_KEY,
+    ANTHROPIC_API_KEY: "sk-ant-handler-test",
+    ANTHROPIC_BASE_URL: "http://127.0.0.1:9",
+  });
+const createKey = (handler: (request: Request) => Promise<Response>) =>
+  handler(
+    new Request("http://x/_sluice/keys", {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "handler test" }),
+    }),
+  );
+const kvKeys = async (kv: Deno.Kv, prefix: Deno.KvKey) => {
+  const keys: Deno.KvKey[] = [];
+  for await (const entry of kv.list({ prefix })) keys.push(entry.key);
+  return keys;
+};
+
+Deno.test({
+  name: "handler: with kv, managedKeys and usage are on by default: a key issued by the admin API works and is counted",
+  ...opts,
+  async fn() {
+    const kv = await Deno.openKv(":memory:");
+    const handler = createHandler({ kv, env: adminEnv(), upstream: { fetch: recordingUpstream().fetch } });
+    const created = await createKey(handler);
+    assertEquals(created.status, 201, "the admin API issues a key");
+    const { key } = (await created.json()) as { key: string };
+    const answer = await handler(
+      new Request("http://x/anthropic/v1/messages", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": key },
+        body: JSON.stringify({
+          model: "claude-sonnet-4-6",
+          max_tokens: 8,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      }),
+    );
+    assertEquals(answer.status, 200, "the managed key is accepted");
+    await answer.body?.cancel();
+    await handler.drain();
+    assert((await kvKeys(kv, ["sluice", "keys"])).length > 0, "the key record is in KV");
+    assert((await kvKeys(kv, ["sluice", "usage"])).length > 0, "the call was counted in KV");
+    kv.close();
+  },
+});
+
+Deno.test({
+  name: "handler: managedKeys: false and usage: false keep both out of KV even with kv",
+  ...opts,
+  async fn() {
+    const kv = await Deno.openKv(":memory:");
+    const upstream = recordingUpstream();
+    const handler = createHandler({
+      kv,
+      env: adminEnv(),
+      upstream: { fetch: upstream.fetch },
+      managedKeys: false,
+      usage: false,
+    });
+    const created = await createKey(handler);
+    assert(created.status !== 201, `no key can be issued, got ${created.status}`);
+    await created.body?.cancel();
+    const answer = await message(handler);
+    assertEquals(answer.status, 200, "SLUICE_KEYS still works");
+    await answer.body?.cancel();
+    await handler.drain();
+    assertEquals((await kvKeys(kv, ["sluice", "keys"])).length, 0, "no key records");
+    assertEquals((await kvKeys(kv, ["sluice", "usage"])).length, 0, "no usage rows");
+    assertEquals(handler.housekeeping, undefined, "no usage store, nothing to keep");
+    kv.close();
+  },
+});
+
+Deno.test({
+  name: "handler: managedKeys: { prefix } keeps the key records under that prefix",
+  ...opts,
+  async fn() {
+    const kv = await Deno.openKv(":memory:");
+    const handler = createHandler({ kv, env: adminEnv(), managedKeys: { prefix: ["team", "keys"] } });
+    const created = await createKey(handler);
+    assertEquals(created.status, 201, "issued");
+    await created.body?.cancel();
+    assert((await kvKeys(kv, ["team", "keys"])).length > 0, "under the given prefix");
+    assertEquals((await kvKeys(kv, ["sluice", "keys"])).length, 0, "not under the default one");
+    await handler.drain();
+    kv.close();
+  },
+});
+
+Deno.test({
+  name: "handler: managedKeys: true or usage: true without kv is refused at startup, naming the fix",
+  ...opts,
+  fn() {
+    for (const options of [{ managedKeys: true }, { managedKeys: { prefix: ["k"] } }, { usage: true }]) {
+      let message = "";
+      try {
+        createHandler({ env: envOf({}), ...options });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      const option = Object.keys(options)[0];
+      assert(
+        message.includes(`\`${option}\` is on but there is no \`kv\``) && message.includes("Deno.openKv()"),
+        `expected a config error for ${option}, got "${message}"`,
+      );
+    }
+    // Without kv and without the options, both are simply off.
+    assertEquals(createHandler({ env: envOf({}) }).housekeeping, undefined, "no usage store");
+  },
+});
