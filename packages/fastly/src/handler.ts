@@ -16,7 +16,7 @@ import { ConfigurationError, configurationErrorResponse, withStaticKeys } from "
 import { ensureAbortController, ensureRequestSignal } from "./abort.js";
 import { type BackendOptions, backendFetch } from "./backends.js";
 import { coreCache } from "./cache.js";
-import { kvKeyStore, kvStoreLinked } from "./keys.js";
+import { type KvKeyStoreOptions, kvKeyStore, kvStoreLinked } from "./keys.js";
 import { loggerMetrics } from "./metrics.js";
 import { edgeRateLimitStore } from "./rate-limit.js";
 import { secretStoreSecrets } from "./secrets.js";
@@ -60,12 +60,19 @@ export interface FastlyHandlerOptions extends Omit<GatewayOptions, "secrets" | "
   stores?: Stores | ((setup: FastlySetup) => Stores | Promise<Stores>);
   pricing?: PricingTable;
   /**
-   * KV Store with managed client keys (the admin API under `/_sluice/keys`, locked by the
-   * `SLUICE_ADMIN_KEY` secret). Default "sluice_keys", used only when the service has a KV Store of that
-   * name; a name given here must be linked. Keys in `SLUICE_KEYS` keep working beside it. `false`: only
-   * `SLUICE_KEYS`. A `keys` option, when given, replaces all of this.
+   * Managed client keys (the admin API under `/_sluice/keys`, locked by the `SLUICE_ADMIN_KEY` secret) in a
+   * KV Store. Default: on when the service has a KV Store named "sluice_keys"; `false` turns them off; `true`
+   * or an object (`store`: another KV Store's name, `prefix`: see `kvKeyStore`) requires the store to be
+   * linked (a 500 naming it otherwise). Keys in `SLUICE_KEYS` keep working beside it. A `clients.keys` option,
+   * when given, replaces all of this.
    */
-  keyStore?: string | false;
+  managedKeys?: boolean | ManagedKeysOptions;
+}
+
+/** Where `managedKeys` keeps the keys. */
+export interface ManagedKeysOptions extends KvKeyStoreOptions {
+  /** The KV Store's name. Default "sluice_keys". */
+  store?: string;
 }
 
 /** A Fastly FetchEvent, as far as the handler uses it. */
@@ -82,7 +89,7 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
     logEndpoint,
     stores,
     metrics,
-    keyStore,
+    managedKeys: managedKeysOption,
     ...gatewayOptions
   } = options;
   const settings = configStore === false ? EMPTY_SETTINGS : readSettings(configStore);
@@ -109,7 +116,7 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
   if (merged.cache && !chosen.cache) chosen.cache = coreCache();
   merged.stores = chosen;
   if (gatewayOptions.clients?.keys === undefined) {
-    const managed = managedKeys(keyStore, secrets);
+    const managed = managedKeys(managedKeysOption, secrets);
     if (managed) merged.clients = { ...merged.clients, keys: managed };
   }
 
@@ -130,14 +137,19 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
  * the store never locks out the static keys already handed out. Static keys are looked up first, as on every
  * adapter: in memory, no KV read, and they keep working while the KV Store is unreachable.
  */
-function managedKeys(keyStore: string | false | undefined, secrets: SecretsPort): KeyStore | undefined {
-  if (keyStore === false) return undefined;
-  const name = keyStore ?? "sluice_keys";
-  if (!kvStoreLinked(name)) {
-    if (keyStore === undefined) return undefined;
-    throw new ConfigurationError(`KV Store "${name}" is not linked to this Fastly service.`);
+function managedKeys(
+  option: FastlyHandlerOptions["managedKeys"],
+  secrets: SecretsPort,
+): KeyStore | undefined {
+  if (option === false) return undefined;
+  const { store = "sluice_keys", ...storeOptions } = typeof option === "object" ? option : {};
+  if (!kvStoreLinked(store)) {
+    if (option === undefined) return undefined;
+    throw new ConfigurationError(
+      `\`managedKeys\` is on but KV Store "${store}" is not linked to this Fastly service: link it, or leave \`managedKeys\` unset.`,
+    );
   }
-  return withStaticKeys(kvKeyStore(name), secrets);
+  return withStaticKeys(kvKeyStore(store, storeOptions), secrets);
 }
 
 /**

@@ -5,6 +5,7 @@ export {
   type FastlyHandlerOptions,
   type FastlySetup,
   type FetchEventLike,
+  type ManagedKeysOptions,
   type Stores,
 } from "./handler.js";
 export {

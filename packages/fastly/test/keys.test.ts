@@ -170,20 +170,33 @@ describe("the handler with managed keys", () => {
     }
   });
 
-  test("keyStore names another store; a named store that is not linked is a configuration error", async () => {
+  test("managedKeys: { store, prefix } names another store; a named store that is not linked is a configuration error", async () => {
     linkKvStore("team_keys");
-    const named = setup({ keyStore: "team_keys" });
+    const named = setup({ managedKeys: { store: "team_keys", prefix: "team/" } });
     expect((await admin(named, "POST", "/_sluice/keys", { name: "t" })).status).toBe(201);
-    expect(fastlyState.kvStores.get("team_keys")!.size).toBe(2);
-    const missing = setup({ keyStore: "absent_keys" });
+    const written = [...fastlyState.kvStores.get("team_keys")!.keys()];
+    expect(written).toHaveLength(2);
+    expect(written.every((name) => name.startsWith("team/"))).toBe(true);
+    const missing = setup({ managedKeys: { store: "absent_keys" } });
     const answer = await anthropic(missing, STATIC_KEY);
     expect(answer.status).toBe(500);
-    expect(answer.text).toContain('KV Store \\"absent_keys\\" is not linked');
+    expect(answer.text).toContain('`managedKeys` is on but KV Store \\"absent_keys\\" is not linked');
   });
 
-  test("keyStore: false ignores a linked store", async () => {
+  test("managedKeys: true needs the default store linked; unset, an unlinked one just leaves them off", async () => {
+    const required = await anthropic(setup({ managedKeys: true }), STATIC_KEY);
+    expect(required.status).toBe(500);
+    expect(required.text).toContain('KV Store \\"sluice_keys\\" is not linked');
+    expect((await anthropic(setup({}), STATIC_KEY)).status).toBe(200);
     linkKvStore("sluice_keys");
-    const handle = setup({ keyStore: false });
+    expect((await admin(setup({ managedKeys: true }), "POST", "/_sluice/keys", { name: "y" })).status).toBe(
+      201,
+    );
+  });
+
+  test("managedKeys: false ignores a linked store", async () => {
+    linkKvStore("sluice_keys");
+    const handle = setup({ managedKeys: false });
     expect((await admin(handle, "POST", "/_sluice/keys", { name: "x" })).status).not.toBe(201);
     expect(fastlyState.kvStores.get("sluice_keys")!.size).toBe(0);
   });
