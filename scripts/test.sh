@@ -18,6 +18,7 @@ source "$root/scripts/setup.sh"
 cd "$root"
 pnpm -s lint
 node scripts/check-snippets.mjs        # README code blocks equal the snippet files the tests run
+node scripts/check-adapter-layout.mjs  # every adapter has the port files and names docs/adapters.md lists
 pnpm -s typecheck
 bash scripts/check-packages.sh   # the packed tarballs: publint --strict, attw --profile esm-only, LICENSE, peers
 bash scripts/check-create-sluice.sh   # npm create sluice from the packed tarball, npm install, its own tests

@@ -7,6 +7,6 @@ export default defineConfig({
   target: "es2022",
   clean: true,
   treeshake: true,
-  external: ["@sluice/core", "@sluice/redis", "redis"],
+  external: ["@sluice/core", "@sluice/redis", "@sluice/s3", "redis"],
   platform: "node",
 });

@@ -336,7 +336,7 @@ describe("the housekeeping cron route (vercel.json)", () => {
 describe("what the function logs and the clients saw", () => {
   it("one JSON log line per call from both runtimes, and no secret anywhere", async () => {
     const calls = app.output
-      .filter((line) => line.startsWith('{"msg":"sluice.call"'))
+      .filter((line) => line.startsWith('{"event":"sluice.metric"'))
       .map((line) => JSON.parse(line) as { keyId: string; status: number });
     expect(calls.filter((c) => c.status === 200).length).toBeGreaterThanOrEqual(2 * (LIMIT + 6));
     expect(calls.filter((c) => c.status === 429).length).toBeGreaterThanOrEqual(2 * (60 - LIMIT));

@@ -12,19 +12,19 @@ export {
   type SluiceEnv,
 } from "./env.js";
 export { envSecrets, findSecretsInVars, SECRET_NAMES } from "./secrets.js";
-export { SluiceRateLimiter } from "./rate-limit/durable-object.js";
-export { SluiceKeys } from "./keys/durable-object.js";
-export { durableObjectKeyStore, type DurableObjectKeyStoreOptions } from "./keys/store.js";
+export { SluiceRateLimiter } from "./durable-objects/rate-limiter.js";
+export { SluiceKeys } from "./durable-objects/keys.js";
+export { durableObjectKeyStore, type DurableObjectKeyStoreOptions } from "./keys.js";
 export { withStaticKeys, type ManagedKeyStore } from "@sluice/core/adapter";
-export { durableObjectResourceStore } from "./resources/store.js";
-export { SluiceUsage } from "./usage/durable-object.js";
-export { durableObjectUsageStore, type DurableObjectUsageStoreOptions } from "./usage/store.js";
-export { durableObjectRateLimitStore, type DurableObjectRateLimitOptions } from "./rate-limit/store.js";
+export { durableObjectResourceStore } from "./keys.js";
+export { SluiceUsage } from "./durable-objects/usage.js";
+export { durableObjectUsageStore, type DurableObjectUsageStoreOptions } from "./usage.js";
+export { durableObjectRateLimitStore, type DurableObjectRateLimitOptions } from "./rate-limit.js";
 export {
   rateLimitBindingStore,
   type RateLimitBindingLike,
   type RateLimitBindingOptions,
-} from "./rate-limit/binding.js";
+} from "./rate-limit.js";
 export { kvCache, KV_MIN_TTL_SECONDS, type KvCacheOptions } from "./cache.js";
 export {
   analyticsEngineMetrics,

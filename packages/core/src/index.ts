@@ -66,6 +66,7 @@ export type { AdminHost, AdminMcpHandler } from "./admin/mcp.js";
 export { SseReader } from "./stream/sse-reader.js";
 export { metricPoint } from "./middleware/metrics.js";
 export type { LeaseOptions } from "./middleware/rate-limit-lease.js";
+export { logMetrics, parseMetricLines, METRIC_EVENT, type LogMetricsOptions } from "./metrics/log.js";
 export { otlpSink, type OtlpSinkOptions, type OtlpSignal } from "./metrics/otlp.js";
 export { otlpOptionsFromEnv, parseOtelList } from "./metrics/otlp-env.js";
 export { BASE_URL_ENV, SETTINGS_ENV, envSecrets, gatewayOptionsFromEnv, type EnvRecord } from "./env.js";

@@ -19,6 +19,7 @@ import {
   rateLimitContract,
   secretsContract,
 } from "../src/testing/index.js";
+import { logMetrics, parseMetricLines } from "../src/metrics/log.js";
 import { failedCases } from "./failed-cases.js";
 
 describe("memory ports pass their contracts", () => {
@@ -31,6 +32,16 @@ describe("memory ports pass their contracts", () => {
     },
   }))
     it(c.name, c.run);
+  for (const c of metricsContract({
+    make: () => {
+      const lines: string[] = [];
+      return {
+        sink: logMetrics({ write: (line) => lines.push(line) }),
+        read: async () => parseMetricLines(lines),
+      };
+    },
+  }))
+    it(`logMetrics: ${c.name}`, c.run);
   for (const c of objectsContract(() => memoryObjects())) it(c.name, c.run);
   for (const c of secretsContract(memorySecrets({ A: "1", B: "two ✓" }), { A: "1", B: "two ✓" }))
     it(c.name, c.run);

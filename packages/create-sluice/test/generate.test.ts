@@ -120,7 +120,9 @@ describe("generate", () => {
     expect(files["server.ts"]).toContain(
       "providers: { openai: { enabled: false }, gemini: { enabled: false }, cerebras: { enabled: false } },",
     );
-    expect(files["server.ts"]).toContain('msg: "sluice.call"');
+    expect(files["server.ts"]).not.toContain("metrics: []"); // the default: one JSON line per call
+    const quiet = generate(choices({ runtime: "node", providers: ["anthropic"], features: [] }), "1.0.0");
+    expect(quiet["server.ts"]).toContain("metrics: []");
     expect(files[".env.example"]).toMatch(/^REDIS_URL=redis:\/\/localhost:6379$/m);
     expect(files["test/redis-server.ts"]).toContain('spawn("redis-server"');
     const test = files["test/gateway.test.ts"] ?? "";
@@ -181,7 +183,7 @@ describe("generate", () => {
       readFileSync(new URL(`../../../examples/${path}`, import.meta.url), "utf8");
     const all = ["anthropic", "openai", "gemini", "groq", "cerebras"];
     const node = generate(
-      choices({ runtime: "node", providers: all, features: ["rate-limit", "cache"] }),
+      choices({ runtime: "node", providers: all, features: ["rate-limit", "cache", "metrics"] }),
       "1.0.0",
     );
     expect(code(node["server.ts"] ?? "")).toBe(code(example("node-redis/server.ts")));

@@ -18,4 +18,4 @@ export type {
   KvMutationsLike,
   KvSpendLike,
 } from "./kv.ts";
-export { s3Objects, type S3ObjectsOptions } from "@sluice/s3";
+export { s3Objects, type S3ObjectsOptions } from "./objects.ts";

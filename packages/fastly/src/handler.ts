@@ -17,7 +17,7 @@ import { ensureAbortController, ensureRequestSignal } from "./abort.js";
 import { type BackendOptions, backendFetch } from "./backends.js";
 import { coreCache } from "./cache.js";
 import { type KvKeyStoreOptions, kvKeyStore, kvStoreLinked } from "./keys.js";
-import { loggerMetrics } from "./metrics.js";
+import { logMetrics } from "./metrics.js";
 import { edgeRateLimitStore } from "./rate-limit.js";
 import { secretStoreSecrets } from "./secrets.js";
 import { type FastlySettings, readSettings } from "./env.js";
@@ -122,7 +122,7 @@ async function build(options: FastlyHandlerOptions): Promise<Gateway> {
 
   const sinks: MetricsSink[] = metrics ? (Array.isArray(metrics) ? [...metrics] : [metrics]) : [];
   const endpoint = settings.logEndpoint ?? logEndpoint;
-  if (endpoint) sinks.push(loggerMetrics(endpoint));
+  if (endpoint) sinks.push(logMetrics({ endpoint }));
   if (sinks.length > 0) merged.metrics = sinks;
 
   merged.upstream = {

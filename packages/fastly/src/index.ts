@@ -19,7 +19,9 @@ export { secretStoreSecrets, fastlySecrets } from "./secrets.js";
 export { readSettings, SETTING_KEYS, type FastlySettings } from "./env.js";
 export { edgeRateLimitStore, planFor, type EdgeRateLimitOptions, type ErlPlan } from "./rate-limit.js";
 export { coreCache, coreCacheStore, type CoreCacheOptions } from "./cache.js";
-export { loggerMetrics } from "./metrics.js";
+export { logMetrics, type FastlyLogMetricsOptions } from "./metrics.js";
+export { upstashUsageStore, type UpstashUsageOptions } from "./usage.js";
+export { s3Objects, type S3ObjectsOptions } from "./objects.js";
 export { kvKeyStore, kvStoreLinked, type KvKeyStoreOptions, type ManagedKeyStore } from "./keys.js";
 export {
   ensureAbortController,

@@ -1,26 +1,31 @@
-import type { MetricPoint, MetricsSink } from "@sluice/core";
+import { type LogMetricsOptions, logMetrics as coreLogMetrics, type MetricsSink } from "@sluice/core";
 import { Logger } from "fastly:logger";
 
+export interface FastlyLogMetricsOptions extends Omit<LogMetricsOptions, "write"> {
+  /** The service's logging endpoint (BigQuery, S3, Datadog, …). Default "sluice_metrics". */
+  endpoint?: string;
+}
+
 /**
- * Metrics to a Fastly log endpoint: one JSON line per call, every field of the point, so any log
- * provider (BigQuery, S3, Datadog, …) can map them to columns. The endpoint is the name of a logging
- * endpoint configured on the service; lines to a name the service lacks are dropped by Fastly.
+ * Metrics to a Fastly log endpoint with `fastly:logger`: core's one JSON line per call,
+ * `{"event":"sluice.metric",…point}`, the line every log-based adapter writes. Lines to an endpoint the service
+ * lacks are dropped by Fastly, never an error for the call.
  *
  * @example
  * ```ts
- * createHandler({ metrics: loggerMetrics("sluice_metrics") });
+ * createHandler({ metrics: logMetrics({ endpoint: "sluice_metrics" }) });
  * ```
  */
-export function loggerMetrics(endpoint = "sluice_metrics"): MetricsSink {
+export function logMetrics({
+  endpoint = "sluice_metrics",
+  ...options
+}: FastlyLogMetricsOptions = {}): MetricsSink {
   let logger: Logger | undefined;
-  return {
-    record(point: MetricPoint) {
-      try {
-        logger ??= new Logger(endpoint);
-        logger.log(JSON.stringify(point));
-      } catch {
-        // A sink must never throw: a lost metric line must not fail the call it describes.
-      }
+  return coreLogMetrics({
+    ...options,
+    write(line) {
+      logger ??= new Logger(endpoint);
+      logger.log(line);
     },
-  };
+  });
 }

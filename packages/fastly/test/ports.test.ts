@@ -1,11 +1,11 @@
 /**
  * The core port contracts on the Fastly ports, run in Node against the `fastly:*` stand-ins.
  */
-import type { MetricPoint } from "@sluice/core";
+import { parseMetricLines } from "@sluice/core";
 import { metricsContract, secretsContract } from "@sluice/core/testing";
 import { cacheContract, rateLimitContract } from "@sluice/core/testing";
 import { beforeAll, describe, expect, test } from "vitest";
-import { coreCache, edgeRateLimitStore, secretStoreSecrets, loggerMetrics } from "../src/index.js";
+import { coreCache, edgeRateLimitStore, secretStoreSecrets, logMetrics } from "../src/index.js";
 import { fastlyState, linkSecretStore } from "./stand-ins/state.js";
 
 beforeAll(() => {
@@ -30,9 +30,8 @@ describe("metrics contract (log endpoint stand-in)", () => {
     make: () => {
       const endpoint = `contract_metrics_${++endpoints}`;
       return {
-        sink: loggerMetrics(endpoint),
-        read: async () =>
-          (fastlyState.logs.get(endpoint) ?? []).map((line) => JSON.parse(line) as MetricPoint),
+        sink: logMetrics({ endpoint }),
+        read: async () => parseMetricLines(fastlyState.logs.get(endpoint) ?? []),
       };
     },
   }))

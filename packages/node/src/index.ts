@@ -5,6 +5,13 @@
  */
 export { createHandler, type NodeHandler, type NodeHandlerOptions } from "./handler.js";
 export type { NodeEnvOptions } from "./env.js";
+export { envSecrets } from "./secrets.js";
+export { redisRateLimitStore, type RedisRateLimitOptions } from "./rate-limit.js";
+export { redisCache, type RedisCacheOptions } from "./cache.js";
+export { redisKeyStore, type RedisKeyStore, type RedisKeyStoreOptions } from "./keys.js";
+export { redisUsageStore, type RedisUsageOptions } from "./usage.js";
+export { s3Objects, type S3ObjectsOptions } from "./objects.js";
+export { logMetrics, parseMetricLines, type LogMetricsOptions } from "./metrics.js";
 export { nodeRedisCommands, type NodeRedisClient, type NodeRedisMulti } from "./redis.js";
 export { serve, type FetchHandler, type NodeServer, type ServeOptions } from "./server.js";
 export {

@@ -3,7 +3,6 @@
  * The rule (core's `readSettings`): the environment fills only what the code left unset, and a setting whose
  * store is missing is a `ConfigurationError` naming the fix, never a feature silently switched off.
  */
-import { upstashCache, upstashKeyStore, upstashRateLimitStore, upstashUsageStore } from "@sluice/upstash";
 import {
   ADMIN_SECRET,
   BASE_URL_ENV,
@@ -12,9 +11,13 @@ import {
   SETTINGS_ENV,
 } from "@sluice/core";
 import { ConfigurationError, readSettings, withStaticKeys } from "@sluice/core/adapter";
+import { upstashCache } from "./cache.js";
 import type { VercelHandlerOptions } from "./handler.js";
-import { jsonLogSink } from "./metrics.js";
+import { upstashKeyStore } from "./keys.js";
+import { logMetrics } from "./metrics.js";
+import { upstashRateLimitStore } from "./rate-limit.js";
 import { envSecrets } from "./secrets.js";
+import { upstashUsageStore } from "./usage.js";
 
 const HOW_TO_CONNECT =
   "Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (Vercel: Storage → Upstash → Redis, connected to " +
@@ -45,24 +48,29 @@ async function readEnv(secrets: SecretsPort): Promise<(name: string) => string |
 }
 
 export async function gatewayOptions(options: VercelHandlerOptions): Promise<GatewayOptions> {
-  const { redis, waitUntil: _handledByTheHandler, managedKeys, ...rest } = options;
+  const { redis, waitUntil: _handledByTheHandler, managedKeys, usage, ...rest } = options;
   const secrets = rest.secrets ?? envSecrets();
   const client = typeof redis === "function" ? redis() : redis;
   const stores = { ...rest.stores };
   let keys = rest.clients?.keys;
   const adminSecret = (typeof rest.admin === "object" && rest.admin.secretName) || ADMIN_SECRET;
   const adminKeySet = rest.admin !== false && !!(await secrets.get(adminSecret));
+  const keysWanted = keys === undefined && (managedKeys ?? adminKeySet) !== false;
+  const usageWanted = !stores.usage && (usage ?? adminKeySet);
   if (client) {
     stores.counters ??= upstashRateLimitStore(client);
     stores.cache ??= upstashCache(client);
-    if (managedKeys ?? adminKeySet) {
+    if (usageWanted) stores.usage = upstashUsageStore(client);
+    if (keysWanted) {
       const keyOptions = typeof managedKeys === "object" ? managedKeys : {};
-      keys ??= withStaticKeys(upstashKeyStore(client, keyOptions), secrets);
-      stores.usage ??= upstashUsageStore(client);
+      keys = withStaticKeys(upstashKeyStore(client, keyOptions), secrets);
     }
-  } else if (managedKeys) {
+  } else if (keysWanted && managedKeys) {
     throw needsUpstash("`managedKeys`", redis !== undefined);
-  } else if (adminKeySet && managedKeys === undefined && !(keys !== false && keys?.put) && !stores.usage) {
+  } else if (usageWanted && usage) {
+    throw needsUpstash("`usage`", redis !== undefined);
+  } else if (keysWanted) {
+    // Managed keys default to on with the admin key: the admin API would issue keys nothing can keep.
     throw needsUpstash(`${adminSecret} (managed keys, budgets and usage counters)`, redis !== undefined);
   }
 
@@ -83,6 +91,6 @@ export async function gatewayOptions(options: VercelHandlerOptions): Promise<Gat
     providers: settings.providers,
     limits: { ...rest.limits, rate },
     cache,
-    metrics: rest.metrics ?? jsonLogSink(),
+    metrics: rest.metrics ?? logMetrics(),
   };
 }

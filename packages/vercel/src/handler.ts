@@ -19,13 +19,18 @@ export interface VercelHandlerOptions extends Partial<GatewayOptions> {
    */
   redis?: UpstashClient | (() => UpstashClient | undefined);
   /**
-   * Managed client keys (the admin API's `/_sluice/keys`, budgets) and per-key usage counters
-   * (`/_sluice/usage`) in the Upstash database. Default: on when there is an Upstash client and the
-   * `SLUICE_ADMIN_KEY` secret is set. Keys in `SLUICE_KEYS` keep working beside the managed ones.
-   * An object turns them on with those key-store options (e.g. `{ primaryLookups: true }`).
-   * An explicit `keys` or `stores.usage` wins over this.
+   * Managed client keys (the admin API's `/_sluice/keys`, budgets) in the Upstash database. Default: on when
+   * there is an Upstash client and the `SLUICE_ADMIN_KEY` secret is set; `false` turns them off; `true` (or
+   * key-store options, e.g. `{ primaryLookups: true }`) needs Upstash. Keys in `SLUICE_KEYS` keep working beside
+   * the managed ones. An explicit `clients.keys` wins.
    */
   managedKeys?: boolean | UpstashKeyStoreOptions;
+  /**
+   * Per-key usage counters (`GET /_sluice/usage`) in the Upstash database. Default: on when there is an Upstash
+   * client and `SLUICE_ADMIN_KEY` is set; `false` turns them off; `true` needs Upstash. An explicit
+   * `stores.usage` wins.
+   */
+  usage?: boolean;
   /** Replaces `waitUntil` from `@vercel/functions` (e.g. outside Vercel). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }

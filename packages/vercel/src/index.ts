@@ -14,12 +14,10 @@ export {
 export { ConfigurationError } from "@sluice/core/adapter";
 export { CRON_SECRET, createHousekeepingRoute, type HousekeepingRoute } from "./housekeeping.js";
 export { envSecrets } from "./secrets.js";
-export { jsonLogSink, type JsonLogSinkOptions } from "./metrics.js";
-export {
-  redisFromEnv,
-  upstashCache,
-  upstashKeyStore,
-  upstashRateLimitStore,
-  upstashUsageStore,
-} from "@sluice/upstash";
-export { s3Objects, type S3ObjectsOptions } from "@sluice/s3";
+export { logMetrics, parseMetricLines, type LogMetricsOptions } from "./metrics.js";
+export { redisFromEnv } from "@sluice/upstash";
+export { upstashRateLimitStore, type UpstashRateLimitOptions } from "./rate-limit.js";
+export { upstashCache, type UpstashCacheOptions } from "./cache.js";
+export { upstashKeyStore, type UpstashKeyStore, type UpstashKeyStoreOptions } from "./keys.js";
+export { upstashUsageStore, type UpstashUsageOptions } from "./usage.js";
+export { s3Objects, type S3ObjectsOptions } from "./objects.js";

@@ -90,7 +90,7 @@ describe("a setting that needs a missing store", () => {
     expect(body.error.message).toContain("the handler has no `redis` option");
   });
 
-  it("a limits.rate option, SLUICE_CACHE_TTL, SLUICE_ADMIN_KEY and managedKeys fail the same way", async () => {
+  it("a limits.rate option, SLUICE_CACHE_TTL, SLUICE_ADMIN_KEY, managedKeys and usage fail the same way", async () => {
     const cases: [Record<string, string>, Parameters<typeof createHandler>[0], string][] = [
       [{}, { limits: { rate: "5/60s" } }, "The `limits.rate` option needs Upstash Redis"],
       [
@@ -104,6 +104,7 @@ describe("a setting that needs a missing store", () => {
         "SLUICE_ADMIN_KEY (managed keys, budgets and usage counters)",
       ],
       [{}, { managedKeys: true }, "`managedKeys` needs Upstash Redis"],
+      [{}, { usage: true }, "`usage` needs Upstash Redis"],
       [{ SLUICE_CACHE_TTL: "soon" }, {}, 'SLUICE_CACHE_TTL is "soon": set it to a whole number of seconds'],
       [{ SLUICE_RATE_LIMIT: "lots" }, {}, 'SLUICE_RATE_LIMIT is "lots": write it as requests/window'],
     ];

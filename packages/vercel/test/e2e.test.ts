@@ -237,7 +237,7 @@ describe("the example edge function in edge-runtime", () => {
   it("writes one JSON log line per call, and no key appears anywhere a client or the logs see", async () => {
     await flush();
     const lines = vm.logs.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-    const calls = lines.filter((l) => l.msg === "sluice.call");
+    const calls = lines.filter((l) => l.event === "sluice.metric");
     expect(calls.length).toBeGreaterThan(LIMIT);
     expect(calls.some((c) => c.cache === "HIT" && c.provider === "openai")).toBe(true);
     // Every authenticated call names its key by public id; the one refused call (the revoked key) names none.

@@ -52,7 +52,7 @@ describe("createHandler", () => {
       expect(third.status).toBe(429);
       expect(third.headers.get("retry-after")).toBeTruthy();
       await Promise.all(pending);
-      expect(lines.filter((l) => l.includes('"msg":"sluice.call"')).length).toBe(3);
+      expect(lines.filter((l) => l.includes('"event":"sluice.metric"')).length).toBe(3);
     } finally {
       log.mockRestore();
     }

@@ -5,7 +5,7 @@ import type { RequestLogOptions } from "../features/request-log.js";
 import type { SessionOptions } from "../features/sessions/middleware.js";
 import type { UploadsOptions } from "../features/uploads.js";
 import type { AnalyticsEngineMetricsOptions } from "../metrics.js";
-import type { DurableObjectRateLimitOptions } from "../rate-limit/store.js";
+import type { DurableObjectRateLimitOptions } from "../rate-limit.js";
 import type { BindingNames } from "./bindings.js";
 
 export interface CloudflareOptions<E = object> {

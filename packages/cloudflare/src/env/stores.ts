@@ -13,15 +13,15 @@ import type {
 } from "@sluice/core";
 import { readSettings, type Settings, withStaticKeys } from "@sluice/core/adapter";
 import { kvCache } from "../cache.js";
-import type { SluiceKeys } from "../keys/durable-object.js";
-import { durableObjectKeyStore } from "../keys/store.js";
-import { durableObjectResourceStore } from "../resources/store.js";
+import type { SluiceKeys } from "../durable-objects/keys.js";
+import { durableObjectKeyStore } from "../keys.js";
+import { durableObjectResourceStore } from "../keys.js";
 import { analyticsEngineMetrics } from "../metrics.js";
 import { r2Objects } from "../objects.js";
-import { rateLimitBindingStore } from "../rate-limit/binding.js";
-import { durableObjectRateLimitStore } from "../rate-limit/store.js";
-import type { SluiceUsage } from "../usage/durable-object.js";
-import { durableObjectUsageStore } from "../usage/store.js";
+import { rateLimitBindingStore } from "../rate-limit.js";
+import { durableObjectRateLimitStore } from "../rate-limit.js";
+import type { SluiceUsage } from "../durable-objects/usage.js";
+import { durableObjectUsageStore } from "../usage.js";
 import { type BindingNames, binding, ConfigurationError, namespaceBinding, setting } from "./bindings.js";
 import type { CloudflareOptions, Features } from "./options.js";
 

@@ -1,9 +1,9 @@
 /** The `env` a Sluice Worker reads (secrets, `vars`, bindings) and the provider base URLs set in it. */
 import { PROVIDER_LIST, type ProviderEnvName, type ProviderName } from "@sluice/core";
 import type { SluiceSessions } from "../features/sessions/durable-object.js";
-import type { SluiceKeys } from "../keys/durable-object.js";
-import type { SluiceRateLimiter } from "../rate-limit/durable-object.js";
-import type { SluiceUsage } from "../usage/durable-object.js";
+import type { SluiceKeys } from "../durable-objects/keys.js";
+import type { SluiceRateLimiter } from "../durable-objects/rate-limiter.js";
+import type { SluiceUsage } from "../durable-objects/usage.js";
 
 /**
  * Every provider's names (from its provider file in core): the `*_API_KEY` and `*_API_KEY_SECONDARY` secrets

@@ -27,11 +27,8 @@ function server(choices: Choices): string {
       `    providers: { ${off.map((p) => `${p}: { enabled: false }`).join(", ")} },`,
     );
   }
-  if (choices.features.includes("metrics")) {
-    options.push(
-      "    // One JSON line per call on stdout (tokens, cost, latency; never a key), for your log collector.",
-      '    metrics: { record: (point) => console.log(JSON.stringify({ msg: "sluice.call", ...point })) },',
-    );
+  if (!choices.features.includes("metrics")) {
+    options.push("    // No JSON log line per call on stdout (the default).", "    metrics: [],");
   }
   const redis = needsRedis(choices);
   const handler =
@@ -157,7 +154,7 @@ function gatewayTest(choices: Choices): string {
   const logs = choices.features.includes("metrics")
     ? `
 test("one JSON log line per call on stdout, and no key anywhere in the output", () => {
-  const calls = server.output.filter((line) => line.startsWith('{"msg":"sluice.call"'));
+  const calls = server.output.filter((line) => line.startsWith('{"event":"sluice.metric"'));
   expect(calls.length).toBeGreaterThan(0);
   expect(JSON.parse(calls[0]!)).toHaveProperty("latencyMs");
   const output = server.output.join("\\n");

@@ -131,7 +131,7 @@ function gatewayTest(choices: Choices): string {
   const logs = metrics
     ? `
 test("one JSON log line per call (what Vercel ships to log drains), and no key in any", () => {
-  const calls = logged.filter((line) => line.startsWith('{"msg":"sluice.call"'));
+  const calls = logged.filter((line) => line.startsWith('{"event":"sluice.metric"'));
   expect(calls.length).toBeGreaterThan(0);
   expect(JSON.parse(calls[0]!)).toHaveProperty("latencyMs");
   const output = logged.join("\\n");

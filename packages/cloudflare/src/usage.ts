@@ -9,7 +9,7 @@
  */
 import type { HousekeepingStep, UsageRow, UsageStore } from "@sluice/core";
 import { counterEntries } from "@sluice/core/adapter";
-import type { SluiceUsage } from "./durable-object.js";
+import type { SluiceUsage } from "./durable-objects/usage.js";
 
 /** The index object's name; a NUL cannot start a client key id. */
 const INDEX = "\u0000sluice-usage-index";

@@ -1,0 +1,5 @@
+/**
+ * Long-context objects: Deno has no object storage of its own (Deno KV caps a value at 64 KiB), so any
+ * S3-compatible bucket (AWS S3, Cloudflare R2's S3 API, MinIO) through `@sluice/s3`.
+ */
+export { s3Objects, type S3ObjectsOptions } from "@sluice/s3";

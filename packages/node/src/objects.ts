@@ -1,0 +1,2 @@
+/** Long-context objects: any S3-compatible bucket (AWS S3, MinIO, R2's S3 API) through `@sluice/s3`. */
+export { s3Objects, type S3ObjectsOptions } from "@sluice/s3";
