@@ -52,7 +52,9 @@ export function createHandler({
 }: NodeHandlerOptions = {}): NodeHandler {
   const lockKey = `${options.prefix ?? "sluice:"}housekeeping:lock`;
   const url = env.REDIS_URL?.trim();
-  const own = !redis && url ? createClient({ url }) : undefined;
+  // No offline queue: while Redis is unreachable a command fails at once (a 503 in the provider's shape), where
+  // node-redis would otherwise hold it until a reconnect that may never come.
+  const own = !redis && url ? createClient({ url, disableOfflineQueue: true }) : undefined;
   const client = redis ?? own;
   const resolved = gatewayOptions(env, client && nodeRedisCommands(client), options);
   const gateway = createGateway(resolved);
@@ -60,7 +62,13 @@ export function createHandler({
   if (own) {
     // Without a listener node-redis would crash the process on a dropped connection; it reconnects by itself.
     own.on("error", (error: Error) => console.error(`sluice: redis: ${error.message}`));
-    ready = own.connect();
+    // The first calls wait for the first connection attempt, and no longer: if it fails they go on and fail
+    // fast, and node-redis keeps reconnecting in the background (connect() settles only once it succeeds).
+    ready = new Promise((resolve) => {
+      own.once("ready", resolve);
+      own.once("error", resolve);
+    });
+    own.connect().catch(() => undefined); // already reported by the error listener
   }
 
   const background = backgroundTasks();
@@ -69,7 +77,12 @@ export function createHandler({
     return gateway.fetch(request, background);
   }) as NodeHandler;
   handler.drain = () => background.drain();
-  handler.close = async () => void (await own?.close());
+  handler.close = async () => {
+    if (!own?.isOpen) return;
+    // A client still connecting has no connection to close gracefully: destroy() stops its reconnecting.
+    if (own.isReady) await own.close();
+    else own.destroy();
+  };
   const keeps = !!(resolved.stores?.usage || resolved.stores?.counters?.prune);
   if (keeps)
     handler.housekeeping = async ({ lockMs } = {}) => {
