@@ -18,9 +18,12 @@ import { wrk } from "./lib/wrk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
-// `--only rtt` / `--only do`: just the simulated Durable Object round trip, or the Durable Object storage
-// run, printed (docs/benchmarks.md is left alone).
-const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+// `--only rtt` / `--only do` / `--only streams`: just the simulated Durable Object round trip, the Durable
+// Object storage run, or the workerd long streams, printed (docs/benchmarks.md is left alone). With
+// `--targets bare,floor-pump,sluice-plain` the long streams run only those targets.
+const arg = (name) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const only = arg("--only");
 const SECONDS = quick ? 3 : 8;
 const ROUNDS = quick ? 1 : 3;
 const CLIENT_KEY = "sluice-bench-key";
@@ -54,9 +57,22 @@ const request = (stream) => ({
   },
 });
 
+/** The stream path in workerd, each target in its own process: the floors and Sluice without and with a limiter. */
+const STREAM_TARGETS = arg("--targets")?.split(",") ?? [
+  "bare",
+  "floor-pump",
+  "floor-pull",
+  "floor-tee",
+  "sluice-plain",
+  "sluice-nohold",
+  "sluice-native",
+  "sluice-basic",
+  "sluice-native-basic",
+];
+
 if (only) {
-  const run = { rtt: roundTrip, do: doStorage }[only];
-  if (!run) throw new Error(`--only takes rtt or do, not ${only}`);
+  const run = { rtt: roundTrip, do: doStorage, streams: workerdLongStreams }[only];
+  if (!run) throw new Error(`--only takes rtt, do or streams, not ${only}`);
   const out = await run();
   console.log(only === "do" ? doStorageSection(out).join("\n") : JSON.stringify(out, null, 2));
   await fake.stop();
@@ -83,16 +99,6 @@ for (const [name, startTargets] of runtimes) {
   await Promise.all(targets.map((t) => t.stop()));
 }
 
-/** The stream path in workerd, each target in its own process: the floors and Sluice without and with a limiter. */
-const STREAM_TARGETS = [
-  "bare",
-  "floor-pump",
-  "floor-tee",
-  "sluice-plain",
-  "sluice-native",
-  "sluice-basic",
-  "sluice-native-basic",
-];
 results.longStreams = await workerdLongStreams().catch((error) => ({ error: error.message }));
 results.doStorage = await doStorage().catch((error) => ({ error: error.message }));
 results.roundTrip = await roundTrip().catch((error) => ({ error: error.message }));
@@ -126,11 +132,17 @@ async function workerdLongStreams() {
     const drip = request(true);
     drip.headers = { ...drip.headers, "x-fake-events": "5", "x-fake-fault": "drip=50" };
     const firstByte = {};
+    const firstToken = {};
     for (const t of targets) {
-      firstByte[t.name] = await ttfb(`${t.url}/anthropic/v1/messages`, { ...drip, count: quick ? 5 : 20 });
-      console.log(`  drip TTFB ${t.name.padEnd(14)} ${firstByte[t.name].toFixed(1)} ms`);
+      const url = `${t.url}/anthropic/v1/messages`;
+      const times = await ttfb(url, { ...drip, count: quick ? 5 : 20, until: "content_block_delta" });
+      firstByte[t.name] = times.firstByte;
+      firstToken[t.name] = times.marked;
+      console.log(
+        `  drip ${t.name.padEnd(14)} first byte ${times.firstByte.toFixed(1)} ms, first token ${times.marked.toFixed(1)} ms`,
+      );
     }
-    return { streams, firstByte };
+    return { streams, firstByte, firstToken };
   } finally {
     for (const p of processes) await p.stop();
   }
@@ -280,9 +292,12 @@ function longStreamSection(data) {
     'workerd process\'s CPU time divided by the events it served; "µs/event above bare" is the difference to',
     "the bare passthrough measured in the same run. Floors: **floor-pump** is a JS loop moving every chunk",
     "into an `IdentityTransformStream` (no parsing: the least any design that hands each chunk to JS pays);",
+    "**floor-pull** serves a JS byte stream whose `pull()` reads one chunk (the shape Sluice's tap had before",
+    "it pumped into the runtime's stream);",
     "**floor-tee** is the runtime's `tee()` with the second branch read by `readAtLeast(16 KB)` (cheap, but it",
     "delays the client: see the dripping-stream column); **sluice-plain** is `createWorker()` without a rate",
-    "limit or metrics; **sluice-basic** adds the Durable Object limiter and metrics.",
+    "limit or metrics (every chunk read by Sluice, pumped into an `IdentityTransformStream`); **sluice-native**",
+    "is the same with `nativeStreams: true`; **sluice-basic** adds the Durable Object limiter and metrics.",
     "",
     "| events | target | streams/s | × bare | CPU ms/stream | µs/event | µs/event above bare | × floor-pump CPU |",
     "|---|---|---|---|---|---|---|---|",
@@ -298,12 +313,17 @@ function longStreamSection(data) {
   }
   lines.push(
     "",
-    "Time to first byte of a dripping stream (5 events, 50 ms apart; median of sequential requests):",
+    "Time to first byte, and to the first token (the first `content_block_delta`), of a dripping stream (the",
+    "preamble at once, then 5 events 50 ms apart; median of sequential requests). Sluice holds an Anthropic",
+    "stream's preamble until its first content event (`upstream.holdPreambleMs`, default 2000), so an",
+    "`overloaded_error` before any content can be retried invisibly: that moves the first byte to the first",
+    "token and costs the first token nothing. **sluice-nohold** is sluice-plain with `holdPreambleMs: 0`.",
     "",
-    "| target | TTFB ms | × bare |",
-    "|---|---|---|",
+    "| target | first byte ms | × bare | first token ms | × bare |",
+    "|---|---|---|---|---|",
     ...Object.entries(data.firstByte).map(
-      ([name, ms]) => `| ${name} | ${ms.toFixed(1)} | ${ratio(ms, data.firstByte.bare)} |`,
+      ([name, ms]) =>
+        `| ${name} | ${ms.toFixed(1)} | ${ratio(ms, data.firstByte.bare)} | ${data.firstToken?.[name]?.toFixed(1) ?? "–"} | ${data.firstToken ? ratio(data.firstToken[name], data.firstToken.bare) : "–"} |`,
     ),
     "",
   );

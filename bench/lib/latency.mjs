@@ -32,22 +32,32 @@ export async function fixedRate(url, { body, headers, seconds, rate }) {
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), non2xx, count: samples.length };
 }
 
-/** Median milliseconds from sending a request to the first body byte, over `count` sequential requests. */
-export async function ttfb(url, { body, headers, count }) {
+/**
+ * Median milliseconds from sending a request to the first body byte, and to the first byte of the first event
+ * holding `until` (e.g. the first token's event), over `count` sequential requests.
+ */
+export async function ttfb(url, { body, headers, count, until }) {
   const agent = new Agent({ connections: 1 });
-  const samples = [];
+  const first = [];
+  const marked = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
     const response = await request(url, { method: "POST", body, headers, dispatcher: agent });
-    for await (const _ of response.body) {
-      samples.push(performance.now() - started);
-      break;
+    let text = "";
+    for await (const chunk of response.body) {
+      if (text === "") first.push(performance.now() - started);
+      text += chunk.toString();
+      if (!until || text.includes(until)) break;
     }
+    if (until) marked.push(performance.now() - started);
     await response.body.dump({ limit: Number.POSITIVE_INFINITY }).catch(() => {});
   }
   await agent.close();
-  samples.sort((a, b) => a - b);
-  return percentile(samples, 0.5);
+  first.sort((a, b) => a - b);
+  marked.sort((a, b) => a - b);
+  return until
+    ? { firstByte: percentile(first, 0.5), marked: percentile(marked, 0.5) }
+    : percentile(first, 0.5);
 }
 
 /** Reads a whole streamed response and returns its byte count. */

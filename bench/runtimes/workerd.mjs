@@ -70,12 +70,18 @@ function targetSpecs(env) {
   return {
     bare: { module: "bare.js", bindings: common },
     "floor-pump": floor("pump"),
+    "floor-pull": floor("pull"),
+    "floor-byob": floor("byob"),
     "floor-tee": floor("tee"),
     "floor-do": floor("do"),
     "floor-tee1": floor("tee1"),
     "floor-teepipe": floor("teepipe"),
     "floor-teepaced": floor("teepaced"),
     "sluice-plain": sluice("plain", { rate: undefined, extra: [text("BENCH_METRICS", "off")] }),
+    "sluice-nohold": sluice("plain", {
+      rate: undefined,
+      extra: [text("BENCH_METRICS", "off"), text("BENCH_HOLD", "0")],
+    }),
     "sluice-native": sluice("plain", {
       rate: undefined,
       extra: [text("BENCH_METRICS", "off"), text("BENCH_NATIVE", "1")],

@@ -10,6 +10,8 @@
 //            tee's buffer: the client's branch is never delayed, the observer wakes a few times per stream;
 //   "teepipe" "tee" with the client's branch piped natively into an IdentityTransformStream, then a tail
 //            written after it (how an error event can still be appended on a native path);
+//   "byob"   the pump reading with BYOB readAtLeast(1) into a reused 64 KB buffer (reads take all that arrived);
+//   "pull"   a JS byte stream whose pull() reads one upstream chunk and enqueues it (no parsing);
 //   "do"     one Durable Object RPC doing one SQLite upsert per request, then the bare passthrough.
 import { DurableObject } from "cloudflare:workers";
 
@@ -45,6 +47,21 @@ async function pump(body, writable) {
     const { done, value } = await reader.read();
     if (done) break;
     await writer.write(value);
+  }
+  await writer.close();
+}
+
+async function byobPump(body, writable) {
+  const reader = body.getReader({ mode: "byob" });
+  const writer = writable.getWriter();
+  let buffer = new ArrayBuffer(64 * 1024);
+  for (;;) {
+    const { done, value } = await reader.readAtLeast(1, new Uint8Array(buffer));
+    if (value?.byteLength) {
+      await writer.write(value);
+      buffer = value.buffer;
+    }
+    if (done) break;
   }
   await writer.close();
 }
@@ -96,6 +113,27 @@ export default {
       const { readable, writable } = new IdentityTransformStream();
       ctx.waitUntil(pump(upstream.body, writable));
       return new Response(readable, upstream);
+    }
+    if (env.FLOOR === "byob") {
+      // The pump, reading with BYOB readAtLeast(1) into one 64 KB buffer: each read takes whatever has
+      // arrived (at least one byte, so nothing waits), and the JS loop runs once per read, not per chunk.
+      const { readable, writable } = new IdentityTransformStream();
+      ctx.waitUntil(byobPump(upstream.body, writable).catch(() => {}));
+      return new Response(readable, upstream);
+    }
+    if (env.FLOOR === "pull") {
+      // A JS byte stream pulled chunk by chunk (the shape of a tap written as a ReadableStream source).
+      const reader = upstream.body.getReader();
+      const stream = new ReadableStream({
+        type: "bytes",
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      });
+      return new Response(stream, upstream);
     }
     if (env.FLOOR === "tee" || env.FLOOR === "tee1") {
       const [client, observer] = upstream.body.tee();

@@ -66,7 +66,9 @@ export function gatewayOptionsFromEnv<E extends object>(
     clients: { ...(keys ? { keys } : {}), ...extra.clients },
     limits: { ...(settings.rateLimit ? { rate: settings.rateLimit } : {}), ...extra.limits },
     upstream: {
-      ...(options.nativeStreams ? { nativeStreams: { passThrough: identityPassThrough } } : {}),
+      // Streamed answers are pumped into workerd's own stream (docs/benchmarks.md: less CPU per event).
+      passThrough: identityPassThrough,
+      ...(options.nativeStreams ? { nativeStreams: true } : {}),
       ...extra.upstream,
       ...(ai ? { fetch: workersAiFetch(ai, extra.upstream?.fetch) } : {}),
     },

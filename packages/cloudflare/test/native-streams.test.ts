@@ -1,5 +1,6 @@
-// `nativeStreams: true` in workerd: the upstream body tee()d, one branch piped natively into an
-// IdentityTransformStream for the client, the other read for usage. Checked here in the real runtime:
+// Streams in workerd, on both paths: by default every chunk is read (usage, scrubbing) and written into an
+// IdentityTransformStream; with `nativeStreams: true` the upstream body is tee()d, one branch piped natively
+// into it for the client, the other read for usage. Checked here in the real runtime:
 // unbuffered delivery, the error event after a reset, and backpressure with a slow client (the upstream is
 // not read ahead of the client: nothing is buffered for it).
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
@@ -36,53 +37,59 @@ function streamCall(handler: ReturnType<typeof gateway>, marker: string, headers
   return { ctx, response };
 }
 
-describe("nativeStreams in workerd", () => {
-  test("streams the same events, and reads usage (the metric point carries it)", async () => {
-    const gw = gateway({ nativeStreams: true });
-    const { text, status } = await gw.call("/anthropic/v1/messages", {
-      json: claude(`native ${crypto.randomUUID()}`, { stream: true }),
-      headers: { "x-fake-usage": "input=11,output=9" },
+// Both of workerd's stream paths: the default pump (every chunk read by Sluice, then written into an
+// IdentityTransformStream) and `nativeStreams` (tee, one branch piped natively).
+for (const [path, options] of [
+  ["the default pump", {}],
+  ["nativeStreams", { nativeStreams: true }],
+] as const)
+  describe(`${path} in workerd`, () => {
+    test("streams the same events, and reads usage (the metric point carries it)", async () => {
+      const gw = gateway(options);
+      const { text, status } = await gw.call("/anthropic/v1/messages", {
+        json: claude(`native ${crypto.randomUUID()}`, { stream: true }),
+        headers: { "x-fake-usage": "input=11,output=9" },
+      });
+      expect(status).toBe(200);
+      for (const event of ["message_start", "content_block_delta", "message_delta", "message_stop"])
+        expect(text).toContain(`event: ${event}`);
     });
-    expect(status).toBe(200);
-    for (const event of ["message_start", "content_block_delta", "message_delta", "message_stop"])
-      expect(text).toContain(`event: ${event}`);
-  });
 
-  test("delivers the first event while the upstream is still dripping", async () => {
-    const gw = gateway({ nativeStreams: true });
-    const marker = `drip ${crypto.randomUUID()}`;
-    const { ctx, response } = streamCall(gw, marker, { "x-fake-fault": "drip=200", "x-fake-events": "6" });
-    const reader = (await response).body!.getReader();
-    const first = await reader.read();
-    expect(new TextDecoder().decode(first.value)).toContain("event: message_start");
-    expect((await upstreamRecord(marker))?.completed).toBe(false);
-    await reader.cancel();
-    await waitOnExecutionContext(ctx);
-  });
-
-  test("a reset mid-stream ends with the provider's error event after the bytes already sent", async () => {
-    const gw = gateway({ nativeStreams: true });
-    const { text } = await gw.call("/anthropic/v1/messages", {
-      json: claude(`reset ${crypto.randomUUID()}`, { stream: true }),
-      headers: { "x-fake-fault": "reset-after=2" },
+    test("delivers the first event while the upstream is still dripping", async () => {
+      const gw = gateway(options);
+      const marker = `drip ${crypto.randomUUID()}`;
+      const { ctx, response } = streamCall(gw, marker, { "x-fake-fault": "drip=200", "x-fake-events": "6" });
+      const reader = (await response).body!.getReader();
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toContain("event: message_start");
+      expect((await upstreamRecord(marker))?.completed).toBe(false);
+      await reader.cancel();
+      await waitOnExecutionContext(ctx);
     });
-    expect(text).toContain("content_block_delta");
-    expect(text).toContain("event: error");
-    expect(text).toContain("The upstream connection broke mid-stream.");
-  });
 
-  test("a slow client holds the upstream back: nothing is read far ahead of it", async () => {
-    const gw = gateway({ nativeStreams: true });
-    const marker = `slow ${crypto.randomUUID()}`;
-    const { ctx, response } = streamCall(gw, marker, { "x-fake-fault": `huge=${64 * 1024 * 1024}` });
-    const reader = (await response).body!.getReader();
-    await reader.read();
-    // The client now reads nothing for a while. Over loopback the upstream could send all 64 MB in that time.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const sent = (await upstreamRecord(marker))?.bytesSent ?? 0;
-    expect(sent).toBeGreaterThan(0);
-    expect(sent).toBeLessThan(16 * 1024 * 1024);
-    await reader.cancel();
-    await waitOnExecutionContext(ctx);
+    test("a reset mid-stream ends with the provider's error event after the bytes already sent", async () => {
+      const gw = gateway(options);
+      const { text } = await gw.call("/anthropic/v1/messages", {
+        json: claude(`reset ${crypto.randomUUID()}`, { stream: true }),
+        headers: { "x-fake-fault": "reset-after=2" },
+      });
+      expect(text).toContain("content_block_delta");
+      expect(text).toContain("event: error");
+      expect(text).toContain("The upstream connection broke mid-stream.");
+    });
+
+    test("a slow client holds the upstream back: nothing is read far ahead of it", async () => {
+      const gw = gateway(options);
+      const marker = `slow ${crypto.randomUUID()}`;
+      const { ctx, response } = streamCall(gw, marker, { "x-fake-fault": `huge=${64 * 1024 * 1024}` });
+      const reader = (await response).body!.getReader();
+      await reader.read();
+      // The client now reads nothing for a while. Over loopback the upstream could send all 64 MB in that time.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const sent = (await upstreamRecord(marker))?.bytesSent ?? 0;
+      expect(sent).toBeGreaterThan(0);
+      expect(sent).toBeLessThan(16 * 1024 * 1024);
+      await reader.cancel();
+      await waitOnExecutionContext(ctx);
+    });
   });
-});

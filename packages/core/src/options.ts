@@ -127,13 +127,20 @@ export interface UpstreamOptions {
    */
   streamResumption?: boolean | { maxResumes?: number };
   /**
-   * Stream SSE answers through the runtime rather than JavaScript: the upstream body is `tee()`d, one branch
-   * piped natively to the client through `passThrough` (workerd: `() => new IdentityTransformStream()`), the
-   * other read for usage a few times per stream. Off by default: on this path an in-stream error event of a
-   * success stream reaches the client unscrubbed (docs/security.md). Streams that resume or translate, and
-   * Gemini's JSON-array streams, always take the JavaScript path.
+   * The runtime's own pass-through stream (workerd: `() => new IdentityTransformStream()`). With it, a streamed
+   * answer is written into it chunk by chunk instead of being served from a JavaScript `ReadableStream`: the
+   * same bytes, checks and backpressure, for less CPU per event where the runtime moves its own streams
+   * natively (docs/benchmarks.md). Without it: a JavaScript byte stream, which every runtime has.
    */
-  nativeStreams?: { passThrough: PassThrough } | false;
+  passThrough?: PassThrough;
+  /**
+   * Stream SSE answers through the runtime rather than JavaScript: the upstream body is `tee()`d, one branch
+   * piped natively to the client through `passThrough`, the other read for usage a few times per stream.
+   * Needs `passThrough` (or takes it here, `{ passThrough }`). Off by default: on this path an in-stream error
+   * event of a success stream reaches the client unscrubbed (docs/security.md). Streams that resume or
+   * translate, and Gemini's JSON-array streams, always take the JavaScript path.
+   */
+  nativeStreams?: boolean | { passThrough: PassThrough };
   /** How upstream requests are made. Default: the global `fetch`. */
   fetch?: UpstreamFetch;
 }
@@ -188,8 +195,10 @@ export interface ResolvedOptions {
   breaker?: CircuitBreaker;
   holdPreambleMs: number;
   maxResumes: number;
-  /** Set when SSE answers take the native stream path. */
-  streamPassThrough?: PassThrough;
+  /** The runtime's pass-through stream, when it has one: streamed answers are pumped into it. */
+  passThrough?: PassThrough;
+  /** SSE answers take the native stream path (through `passThrough`). */
+  nativeStreams: boolean;
 }
 
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
@@ -201,6 +210,14 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   const stores = options.stores ?? {};
   assertStores(options, stores);
   const upstream = options.upstream ?? {};
+  const passThrough =
+    typeof upstream.nativeStreams === "object" ? upstream.nativeStreams.passThrough : upstream.passThrough;
+  if (upstream.nativeStreams && !passThrough) {
+    throw new TypeError(
+      "`upstream.nativeStreams` needs the runtime's pass-through stream: set `upstream.passThrough` " +
+        "(workerd: () => new IdentityTransformStream(); @sluice/cloudflare sets it), or turn nativeStreams off.",
+    );
+  }
   const metrics = options.metrics
     ? Array.isArray(options.metrics)
       ? options.metrics
@@ -231,7 +248,8 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
         ? new CircuitBreaker(stores.counters, upstream.circuitBreaker)
         : undefined,
     holdPreambleMs: upstream.holdPreambleMs ?? 2000,
-    streamPassThrough: upstream.nativeStreams ? upstream.nativeStreams.passThrough : undefined,
+    passThrough,
+    nativeStreams: !!upstream.nativeStreams,
     maxResumes:
       upstream.streamResumption === true
         ? 1

@@ -42,7 +42,12 @@ export async function startStack(
     },
     metrics,
     ...overrides,
-    upstream: { retry: { baseDelayMs: 20, maxDelayMs: 100 }, ...overrides.upstream },
+    upstream: {
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+      // The "pump" test project runs the stream suites again with a pass-through (tap.ts's other path).
+      ...(process.env.SLUICE_TEST_PASS_THROUGH ? { passThrough: () => new TransformStream() } : {}),
+      ...overrides.upstream,
+    },
   });
   const pending: Promise<unknown>[] = [];
   const server = serve({

@@ -80,4 +80,34 @@ describe("SseReader", () => {
       '{"usageMetadata":{"promptTokenCount":1}}',
     ]);
   });
+
+  it("skims uninteresting events unparsed yet hands on the same events, however the stream is cut", () => {
+    // Text deltas mixed with events that carry usage or an error, an event with two data lines, a comment,
+    // an unfinished last event: the skimming path must agree with a reader that parses every line.
+    const delta = (t: string) =>
+      `event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"${t}"}}\n\n`;
+    const text = [
+      'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":7}}}\n\n',
+      delta("é"),
+      delta("日本"),
+      ": keep-alive\n\n",
+      delta("🙂"),
+      'data: {"type":"message_delta",\ndata: "usage":{"output_tokens":3}}\n\n',
+      delta("an error-free word"),
+      delta("plain"),
+      'data: {"usage":{"total":1}}',
+    ].join("");
+    const everything: string[] = [];
+    const all = new SseReader((data) => everything.push(data), null);
+    all.push(bytes(text));
+    all.end();
+    const expected = everything.filter((data) => /usage|error/.test(data));
+    expect(expected).toHaveLength(4);
+    for (const chunks of everySplit(text)) expect(collect(chunks)).toEqual(expected);
+    // Three-way cuts too, so an event can span three chunks.
+    const whole = bytes(text);
+    for (let i = 0; i < whole.byteLength; i += 7)
+      for (let j = i; j <= whole.byteLength; j += 11)
+        expect(collect([whole.subarray(0, i), whole.subarray(i, j), whole.subarray(j)])).toEqual(expected);
+  });
 });

@@ -4,6 +4,8 @@
  * of the stream itself. Handles \n, \r\n and \r line ends, split anywhere across chunks.
  */
 const INTERESTING = /usage|error|"type":"response\.(completed|failed)"/;
+/** Above this, an unfinished event is parsed line by line rather than rescanned whole on every chunk. */
+const SKIM_LIMIT = 64 * 1024;
 
 export class SseReader {
   private readonly decoder = new TextDecoder();
@@ -22,7 +24,7 @@ export class SseReader {
 
   /** Called at the end of the stream: an event without a trailing blank line still counts. */
   end(): void {
-    this.consume(this.decoder.decode());
+    this.lines(this.pending + this.decoder.decode());
     // A lone \r held back in case a \n followed is, at the end, simply a line end.
     const last = this.pending.endsWith("\r") ? this.pending.slice(0, -1) : this.pending;
     if (last) this.line(last);
@@ -30,8 +32,31 @@ export class SseReader {
     this.dispatch();
   }
 
+  /**
+   * Most events (the text deltas) hold nothing the filter wants. While the text has only \n line ends, the
+   * complete events in it are tested whole with one native regex scan, and skipped unparsed when none can
+   * match: no per-character loop, no string per line. A filter that matches none of an event's raw text
+   * matches none of its data either (data is a part of it; the filter's words cannot span lines). Everything
+   * else goes line by line.
+   */
   private consume(text: string): void {
-    let buffer = this.pending + text;
+    const buffer = this.pending + text;
+    if (this.filter && this.data.length === 0 && buffer.length <= SKIM_LIMIT && buffer.indexOf("\r") < 0) {
+      const end = buffer.lastIndexOf("\n\n") + 2; // after the last blank line: the end of the last full event
+      if (end < 2) {
+        this.pending = buffer;
+        return;
+      }
+      if (!this.filter.test(end === buffer.length ? buffer : buffer.slice(0, end))) {
+        this.pending = buffer.slice(end);
+        return;
+      }
+    }
+    this.lines(buffer);
+  }
+
+  /** Parses `buffer` line by line, dispatching complete events; the unfinished last line stays pending. */
+  private lines(buffer: string): void {
     let start = 0;
     for (let i = 0; i < buffer.length; i++) {
       const c = buffer.charCodeAt(i);

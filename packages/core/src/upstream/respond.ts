@@ -154,11 +154,11 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
   }
   // The native path (opt-in, see nativeStreams): SSE passed on by the runtime, usage read on the side.
   const native =
-    options.streamPassThrough && sse && !target.translation && !resumer ? nativeSource(body) : undefined;
+    options.nativeStreams && sse && !target.translation && !resumer ? nativeSource(body) : undefined;
   const { stream, done } = native
     ? observeBody(native.rest, {
         head: native.head,
-        passThrough: options.streamPassThrough!,
+        passThrough: options.passThrough!,
         readUsage: USAGE_READERS[provider.name],
         idleTimeoutMs: options.streamIdleMs,
         errorEvent: (name, message) => provider.streamErrorEvent(name, message, ctx.endpoint.name),
@@ -176,6 +176,8 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
         startedAt: ctx.startedAt,
         resumer: sse && !target.translation ? resumer : undefined,
         scrubAfterError: scrub.bytes,
+        passThrough: options.passThrough,
+        clientGone: () => ctx.request.signal?.aborted === true,
       });
   return { response: new Response(stream, { status: response.status, headers }), completion: done, failure };
 }
