@@ -47,6 +47,8 @@ function targetSpecs(env) {
     text("ANTHROPIC_BASE_URL", env.UPSTREAM_ANTHROPIC),
   ];
   const limiter = `(name = "RATE_LIMITER", durableObjectNamespace = (className = "SluiceRateLimiter"))`;
+  // `rate: false` leaves the limiter out. (An explicit `rate: undefined` takes the default, which is how
+  // "plain" targets once ran with the Durable Object limiter on.)
   const sluice = (mode, { rate = "1000000000/60s", extra = [] } = {}) => ({
     module: "sluice.js",
     bindings: [
@@ -77,13 +79,13 @@ function targetSpecs(env) {
     "floor-tee1": floor("tee1"),
     "floor-teepipe": floor("teepipe"),
     "floor-teepaced": floor("teepaced"),
-    "sluice-plain": sluice("plain", { rate: undefined, extra: [text("BENCH_METRICS", "off")] }),
+    "sluice-plain": sluice("plain", { rate: false, extra: [text("BENCH_METRICS", "off")] }),
     "sluice-nohold": sluice("plain", {
-      rate: undefined,
+      rate: false,
       extra: [text("BENCH_METRICS", "off"), text("BENCH_HOLD", "0")],
     }),
     "sluice-native": sluice("plain", {
-      rate: undefined,
+      rate: false,
       extra: [text("BENCH_METRICS", "off"), text("BENCH_NATIVE", "1")],
     }),
     "sluice-native-basic": sluice("basic", { extra: [text("BENCH_NATIVE", "1")] }),
@@ -147,7 +149,7 @@ ${workers.join("\n")}
  * Starts one workerd process serving `names`. `storage`: "disk" (a temp dir on the root filesystem) or
  * "tmpfs" (/dev/shm) for the Durable Objects' SQLite files.
  */
-export async function startWorkerd({ root, env, names, storage = "disk" }) {
+export async function startWorkerd({ root, env, names, storage = "disk", inspectorPort }) {
   const dir = mkdtempSync(join(tmpdir(), "sluice-workerd-"));
   const base = storage === "tmpfs" && existsSync(TMPFS) ? TMPFS : dir;
   const storageDir = mkdtempSync(join(base, "sluice-do-"));
@@ -157,7 +159,8 @@ export async function startWorkerd({ root, env, names, storage = "disk" }) {
   const ports = {};
   for (const name of names) ports[name] = await freePort();
   writeFileSync(join(dir, "config.capnp"), workerdConfig({ names, ports, env, storageDir }));
-  const server = spawnServer(workerdBinary, ["serve", join(dir, "config.capnp")], dir);
+  const inspector = inspectorPort ? [`--inspector-addr=127.0.0.1:${inspectorPort}`] : [];
+  const server = spawnServer(workerdBinary, ["serve", join(dir, "config.capnp"), ...inspector], dir);
   await waitForPort(ports[names[0]]);
   const targets = names.map((name) => ({
     name,
@@ -184,7 +187,7 @@ export async function startWorkerdTargets({ root, env }) {
 async function waitForPort(port) {
   for (let i = 0; i < 100; i++) {
     try {
-      await fetch(`http://127.0.0.1:${port}/healthz`);
+      await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
       return;
     } catch {
       await new Promise((r) => setTimeout(r, 100));

@@ -4,6 +4,8 @@
  * of the stream itself. Handles \n, \r\n and \r line ends, split anywhere across chunks.
  */
 const INTERESTING = /usage|error|"type":"response\.(completed|failed)"/;
+/** Words one of which every event the default filter wants holds: found with native substring search. */
+const INTERESTING_WORDS = ["usage", "error", '"type":"response.'];
 /** Above this, an unfinished event is parsed line by line rather than rescanned whole on every chunk. */
 const SKIM_LIMIT = 64 * 1024;
 
@@ -47,7 +49,13 @@ export class SseReader {
         this.pending = buffer;
         return;
       }
-      if (!this.filter.test(end === buffer.length ? buffer : buffer.slice(0, end))) {
+      const events = end === buffer.length ? buffer : buffer.slice(0, end);
+      // The default filter's words are searched for directly: several times faster than its regex.
+      const wanted =
+        this.filter === INTERESTING
+          ? INTERESTING_WORDS.some((word) => events.includes(word))
+          : this.filter.test(events);
+      if (!wanted) {
         this.pending = buffer.slice(end);
         return;
       }
