@@ -18,9 +18,9 @@ import { wrk } from "./lib/wrk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
-// `--only rtt` / `--only do` / `--only streams`: just the simulated Durable Object round trip, the Durable
-// Object storage run, or the workerd long streams, printed (docs/benchmarks.md is left alone). With
-// `--targets bare,floor-pump,sluice-plain` the long streams run only those targets.
+// `--only rtt` / `--only do` / `--only streams` / `--only memory`: just the simulated Durable Object round trip, the Durable
+// Object storage run, the workerd long streams, or workerd's memory per stream, printed (docs/benchmarks.md is
+// left alone). With `--targets bare,floor-pump,sluice-plain` streams and memory run only those targets.
 const arg = (name) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const only = arg("--only");
@@ -71,8 +71,10 @@ const STREAM_TARGETS = arg("--targets")?.split(",") ?? [
 ];
 
 if (only) {
-  const run = { rtt: roundTrip, do: doStorage, streams: workerdLongStreams }[only];
-  if (!run) throw new Error(`--only takes rtt, do or streams, not ${only}`);
+  const memory = () =>
+    workerdMemoryCheck({ root, env, request: request(true), startWorkerd, names: STREAM_TARGETS });
+  const run = { rtt: roundTrip, do: doStorage, streams: workerdLongStreams, memory }[only];
+  if (!run) throw new Error(`--only takes rtt, do, streams or memory, not ${only}`);
   const out = await run();
   console.log(only === "do" ? doStorageSection(out).join("\n") : JSON.stringify(out, null, 2));
   await fake.stop();
