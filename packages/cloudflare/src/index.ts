@@ -42,7 +42,8 @@ export {
   SESSION_MESSAGES_HEADER,
   type SessionOptions,
 } from "./features/sessions/middleware.js";
-export { hydrateObjects, defaultAllow, OBJECT_SCHEME, type HydrateOptions } from "./features/hydrate.js";
+// Core's, re-exported: long context from object storage works on every runtime.
+export { hydrateObjects, defaultAllow, OBJECT_SCHEME, type HydrateOptions } from "@sluice/core";
 export { uploadsHandler, UPLOADS_PATH, type UploadsOptions, type UploadTicket } from "./features/uploads.js";
 export {
   requestLog,

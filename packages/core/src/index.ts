@@ -49,6 +49,12 @@ export {
 export { emptyUsage, type Usage } from "./stream/usage.js";
 export { parseRate } from "./util/time.js";
 export { modelRouting, rewriteModel, type ModelRoutingOptions } from "./middleware/model-routing.js";
+export {
+  hydrateObjects,
+  defaultAllow,
+  OBJECT_SCHEME,
+  type HydrateOptions,
+} from "./middleware/hydrate-objects.js";
 export { CircuitBreaker, type CircuitBreakerOptions } from "./upstream/breaker.js";
 export type { FallbackTarget } from "./upstream/targets.js";
 export { openAiCompatible } from "./providers/openai-compatible.js";

@@ -1,6 +1,5 @@
 /** The Cloudflare features that are gateway middleware: the R2 request log, conversation sessions, hydration. */
-import type { Middleware, ObjectStore } from "@sluice/core";
-import { hydrateObjects } from "../features/hydrate.js";
+import { hydrateObjects, type Middleware, type ObjectStore } from "@sluice/core";
 import { requestLog } from "../features/request-log.js";
 import type { SluiceSessions } from "../features/sessions/durable-object.js";
 import { conversationSessions } from "../features/sessions/middleware.js";

@@ -1,6 +1,5 @@
 /** What `createWorker` accepts besides `env`, and the report of which features ended up on. */
-import type { GatewayOptions } from "@sluice/core";
-import type { HydrateOptions } from "../features/hydrate.js";
+import type { GatewayOptions, HydrateOptions } from "@sluice/core";
 import type { RequestLogOptions } from "../features/request-log.js";
 import type { SessionOptions } from "../features/sessions/middleware.js";
 import type { UploadsOptions } from "../features/uploads.js";

@@ -1,6 +1,6 @@
 /**
- * Small helpers the body-rewriting features share: replace what core forwards, read a stream while it
- * passes to the client, and base64 without Node's Buffer.
+ * Small helpers the body-rewriting features share: replace what core forwards, and read a stream while it
+ * passes to the client.
  */
 import type { GatewayContext } from "@sluice/core";
 
@@ -95,17 +95,6 @@ export class SseLines {
       this.#data.push(line.slice(line[5] === " " ? 6 : 5));
     }
   }
-}
-
-/** Base64 of bytes, in chunks so large objects do not blow the argument limit of `String.fromCharCode`. */
-export function toBase64(bytes: Uint8Array): string {
-  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
-  if (typeof native === "function") return native.call(bytes);
-  let binary = "";
-  for (let i = 0; i < bytes.byteLength; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>

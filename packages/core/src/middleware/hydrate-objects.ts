@@ -1,10 +1,17 @@
 /**
- * R2 hydration: content blocks that reference `sluice-object://<key>` are filled in from the object store
- * before the request goes upstream. Portable: it needs only core's `ObjectStore` port.
+ * Long context from object storage: content blocks that reference `sluice-object://<key>` are filled in from
+ * the object store (`stores.objects`: R2, any S3-compatible bucket, memory) before the request goes upstream.
+ * It needs only the `ObjectStore` port, so it works on every runtime.
  */
-import { GatewayError, type GatewayContext, type Middleware, type ObjectStore } from "@sluice/core";
-import { objectKeyProblem } from "@sluice/core/adapter";
-import { isObject, replaceBody, toBase64 } from "./body.js";
+import type { Middleware } from "../compose.js";
+import type { GatewayContext } from "../context.js";
+import { GatewayError } from "../failures.js";
+import type { ObjectStore } from "../ports/objects.js";
+import { toBase64 } from "../util/base64.js";
+import { objectKeyProblem } from "../util/object-key.js";
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const OBJECT_SCHEME = "sluice-object://";
 
@@ -46,8 +53,8 @@ interface Loaded {
 
 /**
  * @example
- * createWorker({ hydrate: { maxBytes: 4 * 1024 * 1024 } });
- * // or by hand: createGateway({ ..., middleware: [hydrateObjects(r2Objects(env.OBJECTS))] })
+ * createGateway({ ..., middleware: [hydrateObjects(s3Objects({ ... }))] });
+ * // Workers: createWorker({ hydrate: { maxBytes: 4 * 1024 * 1024 } }) wires it to the R2 binding.
  */
 export function hydrateObjects(store: ObjectStore, options: HydrateOptions = {}): Middleware {
   const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
@@ -73,7 +80,7 @@ export function hydrateObjects(store: ObjectStore, options: HydrateOptions = {})
     for (const slot of slots) slot.fill(loaded.get(slot.key)!);
     // Same object, same bytes: the rewritten body is a pure function of the request and the objects, so
     // the provider's prompt cache sees an identical prefix on every call.
-    replaceBody(ctx, JSON.stringify(ctx.json), ctx.json);
+    ctx.body = new TextEncoder().encode(JSON.stringify(ctx.json));
     return next();
   };
 }
