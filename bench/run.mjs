@@ -18,9 +18,9 @@ import { wrk } from "./lib/wrk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
-// `--only rtt` / `--only do` / `--only streams` / `--only memory`: just the simulated Durable Object round trip, the Durable
-// Object storage run, the workerd long streams, or workerd's memory per stream, printed (docs/benchmarks.md is
-// left alone). With `--targets bare,floor-pump,sluice-plain` streams and memory run only those targets.
+// `--only rtt|do|streams|memory`: just the simulated Durable Object round trip, the Durable Object storage
+// run, the workerd long streams, or workerd's memory per stream, printed (docs/benchmarks.md is left alone).
+// With `--targets bare,floor-pump,sluice-plain` streams and memory run only those targets.
 const arg = (name) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const only = arg("--only");
