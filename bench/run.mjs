@@ -11,6 +11,7 @@ import { fixedRate, ttfb } from "./lib/latency.mjs";
 import { memoryCheck, workerdMemoryCheck } from "./lib/memory.mjs";
 import { cpuSeconds } from "./lib/proc.mjs";
 import { start } from "./lib/spawn.mjs";
+import { startDenoTargets } from "./runtimes/deno.mjs";
 import { startNodeTargets } from "./runtimes/node.mjs";
 import { RTT_LEASE, RTT_MS, startWorkerd, startWorkerdTargets } from "./runtimes/workerd.mjs";
 import { longStreams } from "./lib/long-streams.mjs";
@@ -18,8 +19,9 @@ import { wrk } from "./lib/wrk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
-// `--only rtt|do|streams|memory`: just the simulated Durable Object round trip, the Durable Object storage
-// run, the workerd long streams, or workerd's memory per stream, printed (docs/benchmarks.md is left alone).
+// `--only rtt|do|streams|others|memory`: just the simulated Durable Object round trip, the Durable Object
+// storage run, the workerd long streams, the Node and Deno long streams, or workerd's memory per stream,
+// printed (docs/benchmarks.md is left alone).
 // With `--targets bare,floor-pump,sluice-plain` streams and memory run only those targets.
 const arg = (name) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
@@ -73,8 +75,14 @@ const STREAM_TARGETS = arg("--targets")?.split(",") ?? [
 if (only) {
   const memory = () =>
     workerdMemoryCheck({ root, env, request: request(true), startWorkerd, names: STREAM_TARGETS });
-  const run = { rtt: roundTrip, do: doStorage, streams: workerdLongStreams, memory }[only];
-  if (!run) throw new Error(`--only takes rtt, do, streams or memory, not ${only}`);
+  const run = {
+    rtt: roundTrip,
+    do: doStorage,
+    streams: workerdLongStreams,
+    memory,
+    others: otherLongStreams,
+  }[only];
+  if (!run) throw new Error(`--only takes rtt, do, streams, others or memory, not ${only}`);
   const out = await run();
   console.log(only === "do" ? doStorageSection(out).join("\n") : JSON.stringify(out, null, 2));
   await fake.stop();
@@ -102,6 +110,7 @@ for (const [name, startTargets] of runtimes) {
 }
 
 results.longStreams = await workerdLongStreams().catch((error) => ({ error: error.message }));
+results.otherLongStreams = await otherLongStreams().catch((error) => ({ error: error.message }));
 results.doStorage = await doStorage().catch((error) => ({ error: error.message }));
 results.roundTrip = await roundTrip().catch((error) => ({ error: error.message }));
 results.memory = await memoryCheck({ root, env, request: request(true) });
@@ -123,7 +132,38 @@ async function workerdLongStreams() {
   const processes = [];
   try {
     for (const name of STREAM_TARGETS) processes.push(await startWorkerd({ root, env, names: [name] }));
-    const targets = processes.map((p) => p[0]);
+    return await measureLongStreams(processes.map((p) => p[0]));
+  } finally {
+    for (const p of processes) await p.stop();
+  }
+}
+
+/** The same long streams on Node and Deno: bare and Sluice, each in its own process. */
+async function otherLongStreams() {
+  const out = {};
+  for (const [name, startTargets] of [
+    ["Node", startNodeTargets],
+    ["Deno", startDenoTargets],
+  ]) {
+    console.log(`\n== ${name} long streams (one process per target)`);
+    const targets = await startTargets({ root, env }).catch((error) => ({ error }));
+    if (targets.error) {
+      out[name] = { error: targets.error.message };
+      continue;
+    }
+    try {
+      const wanted = targets.filter((t) => t.name !== "sluice-full");
+      out[name] = await measureLongStreams(wanted);
+    } finally {
+      await Promise.all(targets.map((t) => t.stop()));
+    }
+  }
+  return out;
+}
+
+/** 200- and 1,000-event streams (CPU per event), and first byte / first token of a dripping stream. */
+async function measureLongStreams(targets) {
+  {
     const streams = await longStreams(targets, {
       request: request(true),
       eventCounts: [200, 1000],
@@ -145,8 +185,6 @@ async function workerdLongStreams() {
       );
     }
     return { streams, firstByte, firstToken };
-  } finally {
-    for (const p of processes) await p.stop();
   }
 }
 
@@ -284,10 +322,27 @@ function ratio(a, b) {
   return (a / b).toFixed(2);
 }
 
-function longStreamSection(data) {
+/** Node and Deno: the same tables as workerd's, against each runtime's own bare passthrough. */
+function otherLongStreamSections(data) {
   if (!data) return [];
-  if (data.error) return ["## Long streams (workerd)", "", `Not measured: ${data.error}.`, ""];
-  const lines = [
+  if (data.error) return ["## Long streams (Node, Deno)", "", `Not measured: ${data.error}.`, ""];
+  return Object.entries(data).flatMap(([runtime, result]) =>
+    longStreamSection(result, {
+      heading: `## Long streams (${runtime}, one process per target)`,
+      intro: [
+        `The same streams against ${runtime}'s own bare passthrough (fetch, key swapped, body returned as is) on the`,
+        `same server: ${runtime === "Node" ? "`@hono/node-server`" : "`Deno.serve`"}. **sluice-basic** is auth + rate limit +`,
+        `metrics (${runtime === "Node" ? "core with in-memory stores" : "`@sluice/deno`, the limiter in Deno KV in memory"}).`,
+      ],
+    }),
+  );
+}
+
+function longStreamSection(data, custom) {
+  if (!data) return [];
+  if (data.error)
+    return [custom?.heading ?? "## Long streams (workerd)", "", `Not measured: ${data.error}.`, ""];
+  const workerdText = [
     "## Long streams (workerd, one process per target)",
     "",
     "Anthropic streams of 200 and 1,000 events, one TCP write per event, 8 connections. CPU is the target's own",
@@ -301,6 +356,9 @@ function longStreamSection(data) {
     "limit or metrics (every chunk read by Sluice, pumped into an `IdentityTransformStream`); **sluice-native**",
     "is the same with `nativeStreams: true`; **sluice-basic** adds the Durable Object limiter and metrics.",
     "",
+  ];
+  const lines = [
+    ...(custom ? [custom.heading, "", ...custom.intro, ""] : workerdText),
     "| events | target | streams/s | × bare | CPU ms/stream | µs/event | µs/event above bare | × floor-pump CPU |",
     "|---|---|---|---|---|---|---|---|",
   ];
@@ -512,6 +570,7 @@ function writeReport(r) {
   const mb = (kb) => (kb / 1024).toFixed(1);
   lines.push(
     ...longStreamSection(r.longStreams),
+    ...otherLongStreamSections(r.otherLongStreams),
     ...doStorageSection(r.doStorage),
     ...roundTripSection(r.roundTrip),
   );
