@@ -12,6 +12,7 @@ import { memoryCheck, workerdMemoryCheck } from "./lib/memory.mjs";
 import { cpuSeconds } from "./lib/proc.mjs";
 import { start } from "./lib/spawn.mjs";
 import { startDenoTargets } from "./runtimes/deno.mjs";
+import { startEdgeTargets } from "./runtimes/edge.mjs";
 import { startNodeTargets } from "./runtimes/node.mjs";
 import { RTT_LEASE, RTT_MS, startWorkerd, startWorkerdTargets } from "./runtimes/workerd.mjs";
 import { longStreams } from "./lib/long-streams.mjs";
@@ -20,7 +21,7 @@ import { wrk } from "./lib/wrk.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
 // `--only rtt|do|streams|others|memory`: just the simulated Durable Object round trip, the Durable Object
-// storage run, the workerd long streams, the Node and Deno long streams, or workerd's memory per stream,
+// storage run, the workerd long streams, the Node, Deno and edge-runtime long streams, or workerd's memory,
 // printed (docs/benchmarks.md is left alone).
 // With `--targets bare,floor-pump,sluice-plain` streams and memory run only those targets.
 const arg = (name) =>
@@ -138,12 +139,13 @@ async function workerdLongStreams() {
   }
 }
 
-/** The same long streams on Node and Deno: bare and Sluice, each in its own process. */
+/** The same long streams on Node, Deno and edge-runtime: bare and Sluice, each in its own process. */
 async function otherLongStreams() {
   const out = {};
   for (const [name, startTargets] of [
     ["Node", startNodeTargets],
     ["Deno", startDenoTargets],
+    ["edge-runtime", startEdgeTargets],
   ]) {
     console.log(`\n== ${name} long streams (one process per target)`);
     const targets = await startTargets({ root, env }).catch((error) => ({ error }));
@@ -322,7 +324,16 @@ function ratio(a, b) {
   return (a / b).toFixed(2);
 }
 
-/** Node and Deno: the same tables as workerd's, against each runtime's own bare passthrough. */
+const SERVERS = {
+  Node: ["`@hono/node-server`", "core with in-memory stores"],
+  Deno: ["`Deno.serve`", "`@sluice/deno`, the limiter in Deno KV in memory"],
+  "edge-runtime": [
+    "edge-runtime's `runServer` around one EdgeRuntime VM",
+    "`@sluice/vercel`'s `createHandler`, bundled for the edge conditions, in-memory counters",
+  ],
+};
+
+/** Node, Deno and edge-runtime: the same tables as workerd's, against each runtime's own bare passthrough. */
 function otherLongStreamSections(data) {
   if (!data) return [];
   if (data.error) return ["## Long streams (Node, Deno)", "", `Not measured: ${data.error}.`, ""];
@@ -331,8 +342,7 @@ function otherLongStreamSections(data) {
       heading: `## Long streams (${runtime}, one process per target)`,
       intro: [
         `The same streams against ${runtime}'s own bare passthrough (fetch, key swapped, body returned as is) on the`,
-        `same server: ${runtime === "Node" ? "`@hono/node-server`" : "`Deno.serve`"}. **sluice-basic** is auth + rate limit +`,
-        `metrics (${runtime === "Node" ? "core with in-memory stores" : "`@sluice/deno`, the limiter in Deno KV in memory"}).`,
+        `same server: ${SERVERS[runtime]?.[0]}. **sluice-basic** is auth + rate limit + metrics (${SERVERS[runtime]?.[1]}).`,
       ],
     }),
   );
