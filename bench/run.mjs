@@ -1,7 +1,8 @@
 // One command for every benchmark: `pnpm bench` (full) or `pnpm bench -- --quick`.
 // Every figure is a ratio against a bare fetch passthrough measured in the same run, same runtime, same
 // fake upstream, alternating the two. Results: docs/benchmarks.md and docs/benchmarks.svg.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FAKE_KEYS } from "@sluice/fake-upstream";
@@ -73,6 +74,12 @@ const STREAM_TARGETS = arg("--targets")?.split(",") ?? [
   "sluice-native-basic",
 ];
 
+if (arg("--report")) {
+  writeReport(JSON.parse(readFileSync(arg("--report"), "utf8")));
+  await fake.stop();
+  process.exit(0);
+}
+
 if (only) {
   const memory = () =>
     workerdMemoryCheck({ root, env, request: request(true), startWorkerd, names: STREAM_TARGETS });
@@ -125,6 +132,10 @@ results.workerdMemory = await workerdMemoryCheck({
 results.bundles = await bundleSizes(root);
 await fake.stop();
 
+// Kept, so a report can be written again from the same run: `node run.mjs --report <file>`.
+const saved = join(tmpdir(), "sluice-bench-results.json");
+writeFileSync(saved, JSON.stringify(results));
+console.log(`results: ${saved}`);
 writeReport(results);
 
 /** 200- and 1,000-event streams, CPU per event, and time to first byte of a dripping stream. */
@@ -324,17 +335,16 @@ function ratio(a, b) {
   return (a / b).toFixed(2);
 }
 
-const SERVERS = {
-  Node: ["`@hono/node-server`", "core with in-memory stores"],
-  Deno: ["`Deno.serve`", "`@sluice/deno`, the limiter in Deno KV in memory"],
-  "edge-runtime": [
-    "edge-runtime's `runServer` around one EdgeRuntime VM",
-    "`@sluice/vercel`'s `createHandler`, bundled for the edge conditions, in-memory counters",
-  ],
-};
-
 /** Node, Deno and edge-runtime: the same tables as workerd's, against each runtime's own bare passthrough. */
 function otherLongStreamSections(data) {
+  const SERVERS = {
+    Node: ["`@hono/node-server`", "core with in-memory stores"],
+    Deno: ["`Deno.serve`", "`@sluice/deno`, the limiter in Deno KV in memory"],
+    "edge-runtime": [
+      "edge-runtime's `runServer` around one EdgeRuntime VM",
+      "`@sluice/vercel`'s `createHandler`, bundled for the edge conditions, in-memory counters",
+    ],
+  };
   if (!data) return [];
   if (data.error) return ["## Long streams (Node, Deno)", "", `Not measured: ${data.error}.`, ""];
   return Object.entries(data).flatMap(([runtime, result]) =>
