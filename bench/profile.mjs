@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FAKE_KEYS } from "@sluice/fake-upstream";
+import { anthropicRequest, CLIENT_KEY } from "./lib/request.mjs";
 import { freePort, start } from "./lib/spawn.mjs";
 import { wrk } from "./lib/wrk.mjs";
 import { startWorkerd } from "./runtimes/workerd.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [target = "sluice-plain", kind = "json", seconds = "5"] = process.argv.slice(2);
-const CLIENT_KEY = "sluice-bench-key";
 
 const fake = await start("node", [join(root, "packages/fake-upstream/dist/cli.js"), "--port", "0"], {
   ready: /^\{.*\}$/m,
@@ -25,23 +25,10 @@ const env = {
   CLIENT_KEY,
 };
 const inspectorPort = await freePort();
-const [server] = await startWorkerd({ root, env, names: [target], storage: "tmpfs", inspectorPort });
+const targets = await startWorkerd({ root, env, names: [target], storage: "tmpfs", inspectorPort });
+const [server] = targets;
 const stream = kind === "stream";
-const request = {
-  body: JSON.stringify({
-    model: "claude-haiku-4-5",
-    max_tokens: 256,
-    stream,
-    messages: [{ role: "user", content: "Benchmark request: say something short." }],
-  }),
-  headers: {
-    "content-type": "application/json",
-    "x-api-key": CLIENT_KEY,
-    "anthropic-version": "2023-06-01",
-    "cache-control": "no-cache",
-    ...(stream ? { "x-fake-events": "200" } : {}),
-  },
-};
+const request = anthropicRequest(stream, 200);
 const url = `${server.url}/anthropic/v1/messages`;
 
 try {
@@ -75,7 +62,7 @@ try {
   report(profile, load.requests);
   console.log(`\n${load.requests} requests; profile: ${file}`);
 } finally {
-  await server.stop?.();
+  await targets.stop(); // the process; a target's own stop() is a no-op
   await fake.stop();
   process.exit(0);
 }

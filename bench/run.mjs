@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FAKE_KEYS } from "@sluice/fake-upstream";
 import { bundleSizes } from "./lib/bundle.mjs";
+import { anthropicRequest, CLIENT_KEY } from "./lib/request.mjs";
 import { chart } from "./lib/chart.mjs";
 import { fixedRate, ttfb } from "./lib/latency.mjs";
 import { memoryCheck, workerdMemoryCheck } from "./lib/memory.mjs";
@@ -30,7 +31,6 @@ const arg = (name) =>
 const only = arg("--only");
 const SECONDS = quick ? 3 : 8;
 const ROUNDS = quick ? 1 : 3;
-const CLIENT_KEY = "sluice-bench-key";
 /** Open-loop rate for the round-trip runs: a steady stream, below every target's saturation. */
 const RTT_RATE = 40;
 
@@ -44,22 +44,7 @@ const env = {
   CLIENT_KEY,
 };
 
-const request = (stream) => ({
-  body: JSON.stringify({
-    model: "claude-haiku-4-5",
-    max_tokens: 256,
-    stream,
-    messages: [{ role: "user", content: "Benchmark request: say something short." }],
-  }),
-  headers: {
-    "content-type": "application/json",
-    "x-api-key": CLIENT_KEY,
-    "anthropic-version": "2023-06-01",
-    // Every call goes upstream: "everything on" pays for hashing and writing the cache, never gets a hit.
-    "cache-control": "no-cache",
-    ...(stream ? { "x-fake-events": "20" } : {}),
-  },
-});
+const request = (stream) => anthropicRequest(stream);
 
 /** The stream path in workerd, each target in its own process: the floors and Sluice without and with a limiter. */
 const STREAM_TARGETS = arg("--targets")?.split(",") ?? [
