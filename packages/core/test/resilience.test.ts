@@ -377,6 +377,20 @@ describe("stream resumption (opt-in)", () => {
     expect(stack.metrics.points[0]).toMatchObject({ failure: "", retries: 1 });
   });
 
+  it("gives a continuation after a stall its own idle allowance, so it is not ended at once", async () => {
+    stack = await startStack({ upstream: { streamResumption: true, timeouts: { streamIdleMs: 300 } } });
+    const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody({ stream: true }), {
+      ...anthropicHeaders(),
+      "x-fake-fault": once("stall-after=2"),
+      "x-fake-events": "5",
+    });
+    const text = await readText(response);
+    expect(text).not.toContain("event: error");
+    expect(text.match(/event: message_stop/g)).toHaveLength(1);
+    const prefill = JSON.parse(stack.fake.records[1]!.body!).messages.at(-1);
+    expect(streamed(text)).toBe(`${prefill.content}${replyText(5)}`);
+  });
+
   it("is off by default: a broken stream ends with a clean error event", async () => {
     stack = await startStack();
     const response = await post(`${stack.url}/anthropic/v1/messages`, anthropicBody({ stream: true }), {

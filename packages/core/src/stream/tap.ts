@@ -301,6 +301,8 @@ function pump(
       if (!left) await writer.close();
     } catch (error) {
       leave(error);
+      // As a JS stream's failed pull would error it: the client's body ends broken, never left open.
+      writer.abort(error).catch(() => {});
     }
   })();
   return pass.readable;
