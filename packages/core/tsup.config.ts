@@ -1,4 +1,7 @@
 import { defineConfig } from "tsup";
+import { listProviders } from "./scripts/list-providers.mjs";
+
+listProviders();
 
 export default defineConfig({
   entry: {

@@ -1,4 +1,7 @@
 import { defineConfig } from "vitest/config";
+import { listProviders } from "./scripts/list-providers.mjs";
+
+listProviders();
 
 /** The suites that drive streamed answers end to end: run again on tap.ts's pump path (a pass-through set). */
 const STREAM_SUITES = [

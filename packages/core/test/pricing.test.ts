@@ -1,7 +1,7 @@
 /** Cost from usage by hand: 5-minute and 1-hour cache writes priced apart, cache reads, overrides. */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PRICING, costOf } from "../src/index.js";
-import { readAnthropicUsage } from "../src/providers/anthropic.js";
+import { readAnthropicUsage } from "../src/providers/builtin/anthropic.js";
 import { emptyUsage } from "../src/stream/usage.js";
 
 describe("costOf", () => {

@@ -1,13 +1,14 @@
-// Adding a provider is one file: a throwaway definition, registered here the way a new file in
-// src/providers/ is registered in list.ts, gets routing, auth, key swap, its error shape, usage, metering
-// and metrics end to end, with no other src file touched. The fake upstream's Cerebras route answers it.
+// Adding a provider is one file: a throwaway definition, added to the list here the way
+// scripts/list-providers.mjs lists a new file in src/providers/builtin/, gets routing, auth, key swap, its
+// error shape, usage, metering, metrics and long context end to end, with no other src file touched.
+// The fake upstream's Cerebras route answers it.
 import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-upstream";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { memorySecrets } from "../src/memory/index.js";
 import { bearerHeaders, CLIENT_KEY, post, type Stack, startStack } from "./helpers.js";
 
-vi.mock("../src/providers/list.js", async (importOriginal) => {
-  const { PROVIDER_LIST } = await importOriginal<typeof import("../src/providers/list.js")>();
+vi.mock("../src/providers/builtin.gen.js", async (importOriginal) => {
+  const { PROVIDER_LIST } = await importOriginal<typeof import("../src/providers/builtin.gen.js")>();
   const { chatCompletions, listModels, openAiCompatible, under } = await import(
     "../src/providers/openai-compatible.js"
   );
@@ -23,7 +24,9 @@ vi.mock("../src/providers/list.js", async (importOriginal) => {
   return { PROVIDER_LIST: [...PROVIDER_LIST, acme] };
 });
 
-const { BASE_URL_ENV, PROVIDER_SECRET_NAMES, PROVIDERS } = await import("../src/index.js");
+const { BASE_URL_ENV, PROVIDER_SECRET_NAMES, PROVIDERS, hydrateObjects } = await import("../src/index.js");
+const { memoryObjects } = await import("../src/memory/index.js");
+const objects = memoryObjects();
 
 let fake: FakeUpstream;
 let stack: Stack;
@@ -33,6 +36,7 @@ beforeAll(async () => {
     {
       secrets: memorySecrets({ ACME_API_KEY: FAKE_KEYS.cerebras, SLUICE_KEYS: CLIENT_KEY }),
       providers: { acme: { baseUrl: fake.baseUrls.cerebras } } as never,
+      middleware: [hydrateObjects(objects)],
     },
     fake,
   );
@@ -72,4 +76,15 @@ it("answers its own errors in its (OpenAI-compatible) shape: unknown route 404, 
   const refused = await post(`${stack.url}/acme/v1/chat/completions`, "{}", { authorization: "Bearer nope" });
   expect(refused.status).toBe(401);
   expect(((await refused.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
+});
+
+it("gets long context from object storage with no edit to the middleware", async () => {
+  await objects.put("shared/notes.txt", "the notes", { contentType: "text/plain" });
+  fake.reset();
+  const body = JSON.stringify({
+    model: "acme-1",
+    messages: [{ role: "user", content: [{ type: "text", text: "sluice-object://shared/notes.txt" }] }],
+  });
+  expect((await post(`${stack.url}/acme/v1/chat/completions`, body, bearerHeaders())).status).toBe(200);
+  expect(JSON.parse(fake.records[0]!.body!).messages[0].content[0].text).toBe("the notes");
 });

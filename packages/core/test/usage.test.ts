@@ -1,7 +1,7 @@
 /** Usage readers against each provider's documented response and stream-event shapes. */
 import { describe, expect, it } from "vitest";
-import { readAnthropicUsage } from "../src/providers/anthropic.js";
-import { readGeminiUsage } from "../src/providers/gemini.js";
+import { readAnthropicUsage } from "../src/providers/builtin/anthropic.js";
+import { readGeminiUsage } from "../src/providers/builtin/gemini.js";
 import { readOpenAiUsage } from "../src/providers/openai-compatible.js";
 import { emptyUsage, USAGE_READERS, type Usage, type UsageReader } from "../src/stream/usage.js";
 

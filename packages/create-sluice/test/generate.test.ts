@@ -71,7 +71,7 @@ describe("generate", () => {
     expect(config.kv_namespaces[0].binding).toBe("CACHE");
     expect(config.analytics_engine_datasets[0].binding).toBe("METRICS");
     expect(Object.keys(config.vars)).toEqual(["SLUICE_RATE_LIMIT"]);
-    expect(files["src/index.ts"]).toContain('const unused = ["anthropic", "gemini", "groq", "cerebras"]');
+    expect(files["src/index.ts"]).toContain('const unused = ["anthropic", "cerebras", "gemini", "groq"]');
     expect(files["src/index.ts"]).toContain("export { SluiceKeys, SluiceRateLimiter, SluiceUsage }");
     expect(files["test/gateway.test.ts"]).toContain("the fourth call of 3/600s is a 429");
 
@@ -118,7 +118,7 @@ describe("generate", () => {
       expect.arrayContaining(["@anthropic-ai/sdk", "openai", "vitest"]),
     );
     expect(files["server.ts"]).toContain(
-      "providers: { openai: { enabled: false }, gemini: { enabled: false }, cerebras: { enabled: false } },",
+      "providers: { cerebras: { enabled: false }, gemini: { enabled: false }, openai: { enabled: false } },",
     );
     expect(files["server.ts"]).not.toContain("metrics: []"); // the default: one JSON line per call
     const quiet = generate(choices({ runtime: "node", providers: ["anthropic"], features: [] }), "1.0.0");

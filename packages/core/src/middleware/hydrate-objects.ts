@@ -1,19 +1,18 @@
 /**
  * Long context from object storage: content blocks that reference `sluice-object://<key>` are filled in from
  * the object store (`stores.objects`: R2, any S3-compatible bucket, memory) before the request goes upstream.
- * It needs only the `ObjectStore` port, so it works on every runtime.
+ * It needs only the `ObjectStore` port, so it works on every runtime; where a provider's bodies hold
+ * references is the provider file's `objectSlots`.
  */
 import type { Middleware } from "../compose.js";
 import type { GatewayContext } from "../context.js";
 import { GatewayError } from "../failures.js";
 import type { ObjectStore } from "../ports/objects.js";
+import { isRecord, type LoadedObject, OBJECT_SCHEME } from "../providers/object-slots.js";
 import { toBase64 } from "../util/base64.js";
 import { objectKeyProblem } from "../util/object-key.js";
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-export const OBJECT_SCHEME = "sluice-object://";
+export { OBJECT_SCHEME };
 
 export interface HydrateOptions {
   /** Largest total of object bytes one request may pull in. Default 10 MiB. */
@@ -39,18 +38,6 @@ function confined(key: string, ctx: GatewayContext, allow: HydrateOptions["allow
   return objectKeyProblem(key) === undefined && allow(key, ctx);
 }
 
-/** One place in the body that holds a reference, and how to write the object into it. */
-interface Slot {
-  key: string;
-  fill: (object: Loaded) => void;
-}
-
-interface Loaded {
-  key: string;
-  bytes: Uint8Array;
-  contentType: string;
-}
-
 /**
  * @example
  * createGateway({ ..., middleware: [hydrateObjects(s3Objects({ ... }))] });
@@ -64,8 +51,8 @@ export function hydrateObjects(store: ObjectStore, options: HydrateOptions = {})
 
   return async function hydrate(ctx, next) {
     // Most requests reference nothing: a byte search keeps them byte-for-byte untouched and cheap.
-    if (!ctx.body || !isObject(ctx.json) || !contains(ctx.body, marker)) return next();
-    const slots = findSlots(ctx.provider.name, ctx.json);
+    if (!ctx.body || !isRecord(ctx.json) || !contains(ctx.body, marker)) return next();
+    const slots = ctx.provider.objectSlots?.(ctx.json) ?? [];
     if (slots.length === 0) return next();
     if (slots.length > maxObjects)
       throw new GatewayError(
@@ -85,8 +72,12 @@ export function hydrateObjects(store: ObjectStore, options: HydrateOptions = {})
   };
 }
 
-async function load(store: ObjectStore, keys: string[], maxBytes: number): Promise<Map<string, Loaded>> {
-  const out = new Map<string, Loaded>();
+async function load(
+  store: ObjectStore,
+  keys: string[],
+  maxBytes: number,
+): Promise<Map<string, LoadedObject>> {
+  const out = new Map<string, LoadedObject>();
   let total = 0;
   for (const key of keys) {
     const object = await store.get(key);
@@ -101,115 +92,35 @@ async function load(store: ObjectStore, keys: string[], maxBytes: number): Promi
       );
     }
     const bytes = new Uint8Array(await new Response(object.body).arrayBuffer());
-    out.set(key, { key, bytes, contentType: (object.contentType ?? "").split(";")[0]!.trim() });
+    out.set(key, loaded(key, bytes, object.contentType));
   }
   return out;
 }
 
-const refOf = (value: unknown): string | undefined =>
-  typeof value === "string" && value.startsWith(OBJECT_SCHEME) && value.length > OBJECT_SCHEME.length
-    ? value.slice(OBJECT_SCHEME.length)
-    : undefined;
-
-function text(object: Loaded): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(object.bytes);
-  } catch {
-    throw new GatewayError(
-      "bad_request",
-      `Object "${object.key}" is not UTF-8 text; reference it as a base64 document or image instead.`,
-    );
-  }
-}
-
-const mediaType = (object: Loaded, hint: unknown) =>
-  (typeof hint === "string" && hint) || object.contentType || "application/octet-stream";
-const isText = (type: string) => type.startsWith("text/") || type === "application/json";
-
-/** Every reference in the request, per provider's shape. */
-function findSlots(provider: string, body: Record<string, unknown>): Slot[] {
-  const slots: Slot[] = [];
-  const lists = (value: unknown) => (Array.isArray(value) ? value : []);
-  if (provider === "anthropic") {
-    for (const block of lists(body.system)) anthropicBlock(block, slots);
-    for (const message of lists(body.messages))
-      if (isObject(message)) for (const block of lists(message.content)) anthropicBlock(block, slots);
-  } else if (provider === "gemini") {
-    for (const content of [body.systemInstruction, ...lists(body.contents)])
-      if (isObject(content)) for (const part of lists(content.parts)) geminiPart(part, slots);
-  } else {
-    for (const message of lists(body.messages)) if (isObject(message)) openAiMessage(message, slots);
-  }
-  return slots;
-}
-
-/**
- * Anthropic: `{type:"text", text:REF}`; `{type:"document", source:{type:"text", media_type:"text/plain",
- * data:REF}}`; `{type:"document"|"image", source:{type:"url", url:REF}}` becomes a text source (text
- * objects, documents only) or a base64 source (PDFs, images), typed by the object's content type.
- */
-function anthropicBlock(block: unknown, slots: Slot[]): void {
-  if (!isObject(block)) return;
-  const source = block.source;
-  let key = block.type === "text" ? refOf(block.text) : undefined;
-  if (key) slots.push({ key, fill: (o) => (block.text = text(o)) });
-  if (!isObject(source) || (block.type !== "document" && block.type !== "image")) return;
-  key = source.type === "text" ? refOf(source.data) : undefined;
-  if (key) slots.push({ key, fill: (o) => (source.data = text(o)) });
-  key = source.type === "url" ? refOf(source.url) : undefined;
-  if (!key) return;
-  slots.push({
+/** A loaded object with the encodings provider files write it in. */
+function loaded(key: string, bytes: Uint8Array, storedType: string | undefined): LoadedObject {
+  const contentType = (storedType ?? "").split(";")[0]!.trim();
+  const mediaType = (hint?: unknown) =>
+    (typeof hint === "string" && hint) || contentType || "application/octet-stream";
+  return {
     key,
-    fill: (o) => {
-      const type = mediaType(o, source.media_type);
-      block.source =
-        block.type === "document" && isText(type)
-          ? { type: "text", media_type: "text/plain", data: text(o) }
-          : { type: "base64", media_type: type, data: toBase64(o.bytes) };
+    bytes,
+    contentType,
+    mediaType,
+    base64: () => toBase64(bytes),
+    dataUrl: (hint) => `data:${mediaType(hint)};base64,${toBase64(bytes)}`,
+    text() {
+      try {
+        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+      } catch {
+        throw new GatewayError(
+          "bad_request",
+          `Object "${key}" is not UTF-8 text; reference it as a base64 document or image instead.`,
+        );
+      }
     },
-  });
+  };
 }
-
-/**
- * OpenAI-compatible chat: a string `content` that is exactly REF, `{type:"text", text:REF}`,
- * `{type:"image_url", image_url:{url:REF}}` and `{type:"file", file:{file_data:REF}}` (data URLs).
- */
-function openAiMessage(message: Record<string, unknown>, slots: Slot[]): void {
-  const whole = refOf(message.content);
-  if (whole) slots.push({ key: whole, fill: (o) => (message.content = text(o)) });
-  if (!Array.isArray(message.content)) return;
-  for (const part of message.content) {
-    if (!isObject(part)) continue;
-    const image = isObject(part.image_url) ? part.image_url : undefined;
-    const file = isObject(part.file) ? part.file : undefined;
-    let key = part.type === "text" ? refOf(part.text) : undefined;
-    if (key) slots.push({ key, fill: (o) => (part.text = text(o)) });
-    key = image ? refOf(image.url) : undefined;
-    if (key && image) slots.push({ key, fill: (o) => (image.url = dataUrl(o, undefined)) });
-    key = file ? refOf(file.file_data) : undefined;
-    if (key && file) slots.push({ key, fill: (o) => (file.file_data = dataUrl(o, undefined)) });
-  }
-}
-
-/** Gemini: `{text:REF}` and `{fileData:{fileUri:REF, mimeType?}}` (becomes `inlineData`). */
-function geminiPart(part: unknown, slots: Slot[]): void {
-  if (!isObject(part)) return;
-  let key = refOf(part.text);
-  if (key) slots.push({ key, fill: (o) => (part.text = text(o)) });
-  const file = isObject(part.fileData) ? part.fileData : undefined;
-  key = file ? refOf(file.fileUri) : undefined;
-  if (!key || !file) return;
-  slots.push({
-    key,
-    fill: (o) => {
-      delete part.fileData;
-      part.inlineData = { mimeType: mediaType(o, file.mimeType), data: toBase64(o.bytes) };
-    },
-  });
-}
-
-const dataUrl = (object: Loaded, hint: unknown) =>
-  `data:${mediaType(object, hint)};base64,${toBase64(object.bytes)}`;
 
 function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   const first = needle[0]!;

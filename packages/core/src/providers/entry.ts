@@ -15,3 +15,4 @@ export {
   type ProviderSpec,
 } from "./index.js";
 export { defineProvider } from "./define.js";
+export { type FindObjectSlots, type LoadedObject, type ObjectSlot, objectRef } from "./object-slots.js";

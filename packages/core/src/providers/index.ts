@@ -1,5 +1,8 @@
-/** The registry: what the rest of Sluice derives from the provider files listed in `list.ts`. */
-import { PROVIDER_LIST } from "./list.js";
+/**
+ * The registry: what the rest of Sluice derives from the provider files in `builtin/` (one provider each,
+ * listed in `builtin.gen.ts` by scripts/list-providers.mjs, in file name order).
+ */
+import { PROVIDER_LIST } from "./builtin.gen.js";
 import type { Endpoint, ProviderEnv, ProviderSpec } from "./types.js";
 
 export { PROVIDER_LIST };

@@ -7,6 +7,7 @@ import type { FailureName } from "../failures.js";
 import type { UsageReader } from "../stream/usage.js";
 import { bearer, stripClientCredentials } from "./auth-headers.js";
 import { defineProvider } from "./define.js";
+import { isRecord, list, type ObjectSlot, objectRef } from "./object-slots.js";
 import type { Endpoint, ProviderDefinition, ProviderEnv, ProviderSpec } from "./types.js";
 
 function errorType(status: number): string {
@@ -104,6 +105,31 @@ export const OPENAI_HEADERS: NonNullable<ProviderSpec["headers"]> = {
   },
 };
 
+/**
+ * Long context in Chat Completions messages: a string `content` that is exactly REF, `{type:"text", text:REF}`,
+ * `{type:"image_url", image_url:{url:REF}}` and `{type:"file", file:{file_data:REF}}` (as data URLs).
+ */
+export function chatObjectSlots(body: Record<string, unknown>): ObjectSlot[] {
+  const slots: ObjectSlot[] = [];
+  for (const message of list(body.messages)) {
+    if (!isRecord(message)) continue;
+    const whole = objectRef(message.content);
+    if (whole) slots.push({ key: whole, fill: (o) => (message.content = o.text()) });
+    for (const part of list(message.content)) {
+      if (!isRecord(part)) continue;
+      const image = isRecord(part.image_url) ? part.image_url : undefined;
+      const file = isRecord(part.file) ? part.file : undefined;
+      let key = part.type === "text" ? objectRef(part.text) : undefined;
+      if (key) slots.push({ key, fill: (o) => (part.text = o.text()) });
+      key = image ? objectRef(image.url) : undefined;
+      if (key && image) slots.push({ key, fill: (o) => (image.url = o.dataUrl()) });
+      key = file ? objectRef(file.file_data) : undefined;
+      if (key && file) slots.push({ key, fill: (o) => (file.file_data = o.dataUrl()) });
+    }
+  }
+  return slots;
+}
+
 type CompatibleFields<N extends string> = Omit<
   ProviderDefinition<N>,
   "readClientKey" | "applyUpstreamAuth" | "errorBody" | "streamErrorEvent" | "readUsage"
@@ -128,6 +154,7 @@ export function openAiCompatible<const N extends string, const E extends Provide
     errorBody: openAiErrorBody,
     streamErrorEvent: openAiStreamError,
     readUsage: readOpenAiUsage,
+    objectSlots: chatObjectSlots,
     ...fields,
     headers: fields.headers ?? OPENAI_HEADERS,
   });

@@ -1,6 +1,7 @@
 import type { FailureName } from "../failures.js";
 import type { UsageReader } from "../stream/usage.js";
 import type { ProviderName } from "./index.js";
+import type { FindObjectSlots } from "./object-slots.js";
 
 export type { ProviderName };
 
@@ -116,6 +117,11 @@ export interface ProviderSpec<N extends string = ProviderName> {
   chatPath?: string;
   /** `gen_ai.provider.name`; defaults to `name`. */
   genAiName?: string;
+  /**
+   * Where its request bodies may reference stored objects (`sluice-object://<key>`), for `hydrateObjects`.
+   * Without it, references are forwarded as they are.
+   */
+  objectSlots?: FindObjectSlots;
 }
 
 /** A provider definition: everything but what `defineProvider` derives. */

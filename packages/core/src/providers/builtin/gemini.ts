@@ -2,10 +2,11 @@
  * Gemini API. Errors: https://ai.google.dev/gemini-api/docs/troubleshooting · Streaming with `?alt=sse`:
  * https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  */
-import type { FailureName } from "../failures.js";
-import type { UsageReader } from "../stream/usage.js";
-import { stripClientCredentials } from "./auth-headers.js";
-import { defineProvider } from "./define.js";
+import type { FailureName } from "../../failures.js";
+import type { UsageReader } from "../../stream/usage.js";
+import { stripClientCredentials } from "../auth-headers.js";
+import { defineProvider } from "../define.js";
+import { isRecord, list, type ObjectSlot, objectRef } from "../object-slots.js";
 
 const STATUS_NAMES: Record<number, string> = {
   400: "INVALID_ARGUMENT",
@@ -56,6 +57,33 @@ export const readGeminiUsage: UsageReader = (value, usage) => {
   return undefined;
 };
 
+/**
+ * Long context: `{text:REF}` and `{fileData:{fileUri:REF, mimeType?}}` (becomes `inlineData`) in the system
+ * instruction and every content's parts. https://ai.google.dev/gemini-api/docs/document-processing
+ */
+function geminiObjectSlots(body: Json): ObjectSlot[] {
+  const slots: ObjectSlot[] = [];
+  for (const content of [body.systemInstruction, ...list(body.contents)])
+    if (isRecord(content)) for (const part of list(content.parts)) partSlots(part, slots);
+  return slots;
+}
+
+function partSlots(part: unknown, slots: ObjectSlot[]): void {
+  if (!isRecord(part)) return;
+  let key = objectRef(part.text);
+  if (key) slots.push({ key, fill: (o) => (part.text = o.text()) });
+  const file = isRecord(part.fileData) ? part.fileData : undefined;
+  key = file ? objectRef(file.fileUri) : undefined;
+  if (!key || !file) return;
+  slots.push({
+    key,
+    fill: (o) => {
+      delete part.fileData;
+      part.inlineData = { mimeType: o.mediaType(file.mimeType), data: o.base64() };
+    },
+  });
+}
+
 export const gemini = defineProvider({
   name: "gemini",
   genAiName: "gcp.gemini",
@@ -100,6 +128,7 @@ export const gemini = defineProvider({
     }),
     read: (answer) => answer.totalTokens,
   },
+  objectSlots: geminiObjectSlots,
   // `@google/genai` 3 calls /v1 by default, the REST docs and older SDKs /v1beta: both are served.
   endpoints: [
     {

@@ -1,5 +1,5 @@
 /** OpenAI: https://platform.openai.com/docs/api-reference */
-import { chatCompletions, listModels, openAiCompatible } from "./openai-compatible.js";
+import { chatCompletions, listModels, openAiCompatible } from "../openai-compatible.js";
 
 export const openai = openAiCompatible({
   name: "openai",

@@ -2,10 +2,11 @@
  * Anthropic Messages API.
  * Errors: https://docs.claude.com/en/api/errors · Streaming: https://docs.claude.com/en/docs/build-with-claude/streaming
  */
-import type { FailureName } from "../failures.js";
-import type { UsageReader } from "../stream/usage.js";
-import { bearer, stripClientCredentials } from "./auth-headers.js";
-import { defineProvider } from "./define.js";
+import type { FailureName } from "../../failures.js";
+import type { UsageReader } from "../../stream/usage.js";
+import { bearer, stripClientCredentials } from "../auth-headers.js";
+import { defineProvider } from "../define.js";
+import { isRecord, isTextType, list, type ObjectSlot, objectRef } from "../object-slots.js";
 
 const ERROR_TYPES: Record<number, string> = {
   400: "invalid_request_error",
@@ -82,6 +83,43 @@ const COUNT_FIELDS = [
   "speed",
 ];
 
+/** Long context: every `sluice-object://` reference in `system` and the messages' content blocks. */
+function anthropicObjectSlots(body: Json): ObjectSlot[] {
+  const slots: ObjectSlot[] = [];
+  for (const block of list(body.system)) blockSlots(block, slots);
+  for (const message of list(body.messages))
+    if (isRecord(message)) for (const block of list(message.content)) blockSlots(block, slots);
+  return slots;
+}
+
+/**
+ * `{type:"text", text:REF}`; `{type:"document", source:{type:"text", media_type:"text/plain", data:REF}}`;
+ * `{type:"document"|"image", source:{type:"url", url:REF}}` becomes a text source (text objects, documents
+ * only) or a base64 source (PDFs, images), typed by the object's content type.
+ * https://docs.claude.com/en/docs/build-with-claude/pdf-support · /vision
+ */
+function blockSlots(block: unknown, slots: ObjectSlot[]): void {
+  if (!isRecord(block)) return;
+  const source = block.source;
+  let key = block.type === "text" ? objectRef(block.text) : undefined;
+  if (key) slots.push({ key, fill: (o) => (block.text = o.text()) });
+  if (!isRecord(source) || (block.type !== "document" && block.type !== "image")) return;
+  key = source.type === "text" ? objectRef(source.data) : undefined;
+  if (key) slots.push({ key, fill: (o) => (source.data = o.text()) });
+  key = source.type === "url" ? objectRef(source.url) : undefined;
+  if (!key) return;
+  slots.push({
+    key,
+    fill: (o) => {
+      const type = o.mediaType(source.media_type);
+      block.source =
+        block.type === "document" && isTextType(type)
+          ? { type: "text", media_type: "text/plain", data: o.text() }
+          : { type: "base64", media_type: type, data: o.base64() };
+    },
+  });
+}
+
 export const anthropic = defineProvider({
   name: "anthropic",
   defaultBaseUrl: "https://api.anthropic.com",
@@ -105,6 +143,7 @@ export const anthropic = defineProvider({
   },
   streamErrorEvent: (failure, message) => `event: error\ndata: ${errorJson(500, failure, message)}\n\n`,
   readUsage: readAnthropicUsage,
+  objectSlots: anthropicObjectSlots,
   countTokens: {
     request(json, model) {
       const body: Json = {};

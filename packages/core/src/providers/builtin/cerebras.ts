@@ -1,5 +1,5 @@
 /** Cerebras' OpenAI-compatible API: https://inference-docs.cerebras.ai/resources/openai */
-import { chatCompletions, listModels, openAiCompatible, under } from "./openai-compatible.js";
+import { chatCompletions, listModels, openAiCompatible, under } from "../openai-compatible.js";
 
 export const cerebras = openAiCompatible({
   name: "cerebras",

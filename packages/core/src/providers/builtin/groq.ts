@@ -1,12 +1,12 @@
 /** Groq's OpenAI-compatible API: https://console.groq.com/docs/openai */
-import type { UsageReader } from "../stream/usage.js";
+import type { UsageReader } from "../../stream/usage.js";
 import {
   chatCompletions,
   listModels,
   openAiCompatible,
   readOpenAiUsage,
   under,
-} from "./openai-compatible.js";
+} from "../openai-compatible.js";
 
 type Chunk = { usage?: unknown; response?: { usage?: unknown }; x_groq?: { usage?: unknown } };
 
