@@ -25,7 +25,9 @@ const quick = process.argv.includes("--quick");
 // `--only rtt|do|streams|others|memory`: just the simulated Durable Object round trip, the Durable Object
 // storage run, the workerd long streams, the Node, Deno and edge-runtime long streams, or workerd's memory,
 // printed (docs/benchmarks.md is left alone).
-// With `--targets bare,floor-pump,sluice-plain` streams and memory run only those targets.
+// With `--targets bare,floor-pump,sluice-plain` streams, memory and the Durable Object run only those targets.
+// `--only <section> --update <saved results>` puts the section into a whole run's saved results and
+// regenerates docs/benchmarks.md from them.
 const arg = (name) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const only = arg("--only");
@@ -78,6 +80,16 @@ if (only) {
   if (!run) throw new Error(`--only takes rtt, do, streams, others or memory, not ${only}`);
   const out = await run();
   console.log(only === "do" ? doStorageSection(out).join("\n") : JSON.stringify(out, null, 2));
+  // `--update <saved results>`: put this section into a whole run's results and regenerate the page from them.
+  if (arg("--update")) {
+    const key = { rtt: "roundTrip", do: "doStorage", streams: "longStreams", memory: "workerdMemory" }[only];
+    const saved = JSON.parse(readFileSync(arg("--update"), "utf8"));
+    if (!key || !saved[key]) throw new Error(`--update refreshes rtt, do, streams or memory of a whole run`);
+    saved[key] = out;
+    saved.refreshed = { ...saved.refreshed, [key]: new Date().toISOString() };
+    writeFileSync(arg("--update"), JSON.stringify(saved));
+    writeReport(saved);
+  }
   await fake.stop();
   process.exit(0);
 }
@@ -186,6 +198,14 @@ async function measureLongStreams(targets) {
   }
 }
 
+/** A Sluice target's counts of provider calls and rate-limiter takes so far (bench/workerd/src/count.ts). */
+async function limiterCalls(target) {
+  if (!target.name.startsWith("sluice")) return undefined;
+  const response = await fetch(`${target.url}/_bench/takes`);
+  const counts = response.ok ? await response.json().catch(() => undefined) : undefined;
+  return typeof counts?.takes === "number" ? counts : undefined;
+}
+
 /** The Durable Object path, non-streamed, with the objects' SQLite on tmpfs and on disk. */
 async function doStorage() {
   const out = {};
@@ -194,7 +214,15 @@ async function doStorage() {
     const targets = await startWorkerd({
       root,
       env,
-      names: ["bare", "floor-do", "sluice-plain", "sluice-basic", "sluice-lease"],
+      names: arg("--targets")?.split(",") ?? [
+        "bare",
+        "floor-do",
+        "sluice-plain",
+        "sluice-nolimit",
+        "sluice-basic",
+        "sluice-lease",
+        "sluice-lease64",
+      ],
       storage,
     });
     try {
@@ -205,9 +233,18 @@ async function doStorage() {
       for (let round = 0; round < ROUNDS; round++) {
         for (const t of round % 2 ? [...targets].reverse() : targets) {
           const cpuBefore = cpuSeconds(t.pid);
+          const takesBefore = await limiterCalls(t);
           const r = await wrk(url(t), { ...req, seconds: SECONDS });
           const cpu = cpuSeconds(t.pid) - cpuBefore;
-          samples[t.name].push({ rps: r.rps, cpuMsPerRequest: (cpu * 1000) / r.requests });
+          const takesAfter = await limiterCalls(t);
+          const storeCallsPerRequest = takesAfter
+            ? (takesAfter.takes - takesBefore.takes) / (takesAfter.calls - takesBefore.calls)
+            : undefined;
+          samples[t.name].push({
+            rps: r.rps,
+            cpuMsPerRequest: (cpu * 1000) / r.requests,
+            storeCallsPerRequest,
+          });
           console.log(`  ${t.name.padEnd(14)} ${r.rps.toFixed(0)} req/s`);
         }
       }
@@ -317,7 +354,7 @@ function median(values) {
 }
 
 function ratio(a, b) {
-  return (a / b).toFixed(2);
+  return Number.isFinite(a / b) ? (a / b).toFixed(2) : "–";
 }
 
 /** Node, Deno and edge-runtime: the same tables as workerd's, against each runtime's own bare passthrough. */
@@ -402,16 +439,23 @@ function doStorageSection(data) {
     "## Durable Object path: storage on tmpfs and on disk (workerd, non-streamed)",
     "",
     "**floor-do** makes one RPC to a SQLite-backed Durable Object doing one upsert, then forwards like bare: the",
-    "least a strongly consistent per-request limiter can cost. **sluice-lease** is sluice-basic with leasing (16).",
+    "least a strongly consistent per-request limiter can cost. **sluice-nolimit** is sluice-basic without the",
+    "limiter (metrics on); **sluice-lease** is sluice-basic with leasing of 16 tokens, **sluice-lease64** of 64",
+    '(wrk keeps 32 connections open). "limiter calls/req" counts the Durable Object takes (renewals and direct',
+    "takes) per provider call.",
     "",
-    "| storage | target | req/s | × bare | × floor-do | CPU ms/req |",
-    "|---|---|---|---|---|---|",
+    "| storage | target | req/s | × bare | × floor-do | CPU ms/req | limiter calls/req |",
+    "|---|---|---|---|---|---|---|",
   ];
   for (const [storage, samples] of Object.entries(data)) {
-    const rps = (name) => median(samples[name].map((x) => x.rps));
+    const rps = (name) => (samples[name] ? median(samples[name].map((x) => x.rps)) : Number.NaN);
+    const calls = (name) => {
+      const counted = samples[name].map((x) => x.storeCallsPerRequest).filter((x) => x !== undefined);
+      return counted.length ? median(counted).toFixed(3) : "–";
+    };
     for (const name of Object.keys(samples)) {
       lines.push(
-        `| ${storage} | ${name} | ${rps(name).toFixed(0)} | ${ratio(rps(name), rps("bare"))} | ${ratio(rps(name), rps("floor-do"))} | ${median(samples[name].map((x) => x.cpuMsPerRequest)).toFixed(3)} |`,
+        `| ${storage} | ${name} | ${rps(name).toFixed(0)} | ${ratio(rps(name), rps("bare"))} | ${ratio(rps(name), rps("floor-do"))} | ${median(samples[name].map((x) => x.cpuMsPerRequest)).toFixed(3)} | ${calls(name)} |`,
       );
     }
   }
@@ -477,6 +521,9 @@ function writeReport(r) {
           "indicative (the ratios move by tens of percent between runs).",
         ]
       : []),
+    ...Object.entries(r.refreshed ?? {}).map(
+      ([section, date]) => `Rerun on its own (\`--only … --update\`) on ${date}: the \`${section}\` section.`,
+    ),
     "How to read these numbers, and what the attribution runs showed: [bench/README.md](../bench/README.md).",
     "",
     "Targets: **sluice-basic** = auth + rate limit + metrics; **sluice-full** = everything on (plus CORS and the",
@@ -635,13 +682,21 @@ function writeReport(r) {
       better: "higher",
       display: (rps("sluice-basic") / rps("floor-do")).toFixed(2),
     });
-    rows.push({
-      label: "workerd leasing (tmpfs) × no limiter",
-      value: rps("sluice-lease") / rps("sluice-plain"),
-      target: 0.9,
-      better: "higher",
-      display: (rps("sluice-lease") / rps("sluice-plain")).toFixed(2),
-    });
+    // The same Worker without the limiter (metrics on); older results only have sluice-plain (metrics off).
+    const reference = tmpfs["sluice-nolimit"] ? "sluice-nolimit" : "sluice-plain";
+    for (const [target, size] of [
+      ["sluice-lease", 16],
+      ["sluice-lease64", 64],
+    ]) {
+      if (!tmpfs[target]) continue;
+      rows.push({
+        label: `workerd leasing ${size} (tmpfs, 32 connections) × no limiter`,
+        value: rps(target) / rps(reference),
+        target: 0.9,
+        better: "higher",
+        display: (rps(target) / rps(reference)).toFixed(2),
+      });
+    }
   }
   const rt = r.roundTrip && !r.roundTrip.error ? r.roundTrip : undefined;
   const leased = rt?.rows[`sluice-lease-rtt${rt.rtts.at(-1)}`];

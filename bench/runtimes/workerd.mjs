@@ -65,9 +65,11 @@ function targetSpecs(env) {
     bindings: [
       ...common,
       text("FLOOR", kind),
-      ...(kind === "do" ? [`(name = "COUNTER", durableObjectNamespace = (className = "FloorCounter"))`] : []),
+      ...(kind.startsWith("do")
+        ? [`(name = "COUNTER", durableObjectNamespace = (className = "FloorCounter"))`]
+        : []),
     ],
-    durable: kind === "do" ? "FloorCounter" : undefined,
+    durable: kind.startsWith("do") ? "FloorCounter" : undefined,
   });
   return {
     bare: { module: "bare.js", bindings: common },
@@ -76,6 +78,8 @@ function targetSpecs(env) {
     "floor-byob": floor("byob"),
     "floor-tee": floor("tee"),
     "floor-do": floor("do"),
+    "floor-do-obj": floor("do-obj"),
+    "floor-do-flat": floor("do-flat"),
     "floor-tee1": floor("tee1"),
     "floor-teepipe": floor("teepipe"),
     "floor-teepaced": floor("teepaced"),
@@ -90,8 +94,12 @@ function targetSpecs(env) {
     }),
     "sluice-native-basic": sluice("basic", { extra: [text("BENCH_NATIVE", "1")] }),
     "sluice-basic": sluice("basic"),
+    // Attribution: sluice-basic with one of its two features off.
+    "sluice-nolimit": sluice("basic", { rate: false }),
+    "sluice-nometrics": sluice("basic", { extra: [text("BENCH_METRICS", "off")] }),
     "sluice-full": sluice("full"),
     "sluice-lease": sluice("basic", { extra: [text("BENCH_LEASE", "16")] }),
+    "sluice-lease64": sluice("basic", { extra: [text("BENCH_LEASE", "64")] }),
     "sluice-limited": sluice("basic", { rate: `${LIMITED}/86400s` }),
     // The Durable Object RTT_MS away (bench/workerd/src/rtt.ts), without and with leasing.
     ...Object.fromEntries(

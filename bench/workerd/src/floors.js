@@ -12,13 +12,29 @@
 //            written after it (how an error event can still be appended on a native path);
 //   "byob"   the pump reading with BYOB readAtLeast(1) into a reused 64 KB buffer (reads take all that arrived);
 //   "pull"   a JS byte stream whose pull() reads one upstream chunk and enqueues it (no parsing);
-//   "do"     one Durable Object RPC doing one SQLite upsert per request, then the bare passthrough.
+//   "do"     one Durable Object RPC doing one SQLite upsert per request, then the bare passthrough;
+//   "do-obj" the same RPC with a limiter's shapes: an options object in, a result object out;
+//   "do-flat" the same with primitive arguments and one string out.
 import { DurableObject } from "cloudflare:workers";
 
 export class FloorCounter extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, n INTEGER NOT NULL)");
+  }
+  /** "do-obj": the same upsert with a limiter's argument and result shapes (objects both ways). */
+  take(key, cost, policy, options) {
+    this.hit(key);
+    return {
+      allowed: cost <= policy.capacity || !!options?.force,
+      remaining: policy.capacity - cost,
+      retryAfterMs: 0,
+    };
+  }
+  /** "do-flat": the same with primitives in and one string out. */
+  takeFlat(key, cost, capacity, _refillPerSecond, _ttlSeconds, force) {
+    this.hit(key);
+    return `${cost <= capacity || force ? 1 : 0} ${capacity - cost} 0`;
   }
   hit(key) {
     this.ctx.storage.sql.exec(
@@ -102,9 +118,11 @@ async function observePaced(branch, pauseMs) {
 
 export default {
   async fetch(request, env, ctx) {
-    if (env.FLOOR === "do") {
+    if (env.FLOOR?.startsWith("do")) {
       const stub = env.COUNTER.get(env.COUNTER.idFromName(request.headers.get("x-api-key") ?? "-"));
-      await stub.hit("bench");
+      if (env.FLOOR === "do") await stub.hit("bench");
+      else if (env.FLOOR === "do-flat") (await stub.takeFlat("bench", 1, 1e9, 1e7, 60, false)).split(" ");
+      else await stub.take("bench", 1, { capacity: 1e9, refillPerSecond: 1e7, ttlSeconds: 60 }, undefined);
       return forward(request, env);
     }
     const upstream = await forward(request, env);
