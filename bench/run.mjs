@@ -26,6 +26,7 @@ const quick = process.argv.includes("--quick");
 // storage run, the workerd long streams, the Node, Deno and edge-runtime long streams, or workerd's memory,
 // printed (docs/benchmarks.md is left alone).
 // With `--targets bare,floor-pump,sluice-plain` streams, memory and the Durable Object run only those targets.
+// `--only others --runtimes Deno` runs one runtime's long streams.
 // `--only <section> --update <saved results>` puts the section into a whole run's saved results and
 // regenerates docs/benchmarks.md from them.
 const arg = (name) =>
@@ -82,10 +83,18 @@ if (only) {
   console.log(only === "do" ? doStorageSection(out).join("\n") : JSON.stringify(out, null, 2));
   // `--update <saved results>`: put this section into a whole run's results and regenerate the page from them.
   if (arg("--update")) {
-    const key = { rtt: "roundTrip", do: "doStorage", streams: "longStreams", memory: "workerdMemory" }[only];
+    const key = {
+      rtt: "roundTrip",
+      do: "doStorage",
+      streams: "longStreams",
+      memory: "workerdMemory",
+      others: "otherLongStreams",
+    }[only];
     const saved = JSON.parse(readFileSync(arg("--update"), "utf8"));
-    if (!key || !saved[key]) throw new Error(`--update refreshes rtt, do, streams or memory of a whole run`);
-    saved[key] = out;
+    if (!key || !saved[key])
+      throw new Error("--update refreshes rtt, do, streams, others or memory of a whole run");
+    // `others` may have run only some runtimes (`--runtimes`): keep the rest.
+    saved[key] = only === "others" ? { ...saved[key], ...out } : out;
     saved.refreshed = { ...saved.refreshed, [key]: new Date().toISOString() };
     writeFileSync(arg("--update"), JSON.stringify(saved));
     writeReport(saved);
@@ -150,11 +159,12 @@ async function workerdLongStreams() {
 /** The same long streams on Node, Deno and edge-runtime: bare and Sluice, each in its own process. */
 async function otherLongStreams() {
   const out = {};
+  const runtimes = arg("--runtimes")?.split(",");
   for (const [name, startTargets] of [
     ["Node", startNodeTargets],
     ["Deno", startDenoTargets],
     ["edge-runtime", startEdgeTargets],
-  ]) {
+  ].filter(([name]) => !runtimes || runtimes.includes(name))) {
     console.log(`\n== ${name} long streams (one process per target)`);
     const targets = await startTargets({ root, env }).catch((error) => ({ error }));
     if (targets.error) {
@@ -369,13 +379,22 @@ function otherLongStreamSections(data) {
   };
   if (!data) return [];
   if (data.error) return ["## Long streams (Node, Deno)", "", `Not measured: ${data.error}.`, ""];
+  const FLOORS = {
+    Deno: [
+      "Floors: **floor-pull** serves the body from a JS byte stream whose `pull()` reads and enqueues one",
+      "upstream chunk, **floor-pipe** pipes it through an empty `TransformStream` (no parsing in either: the",
+      "least any design that hands each chunk to JavaScript pays in Deno).",
+    ],
+  };
   return Object.entries(data).flatMap(([runtime, result]) =>
     longStreamSection(result, {
       heading: `## Long streams (${runtime}, one process per target)`,
       intro: [
         `The same streams against ${runtime}'s own bare passthrough (fetch, key swapped, body returned as is) on the`,
         `same server: ${SERVERS[runtime]?.[0]}. **sluice-basic** is auth + rate limit + metrics (${SERVERS[runtime]?.[1]}).`,
+        ...(FLOORS[runtime] ?? []),
       ],
+      floor: FLOORS[runtime] ? "floor-pull" : "floor-pump",
     }),
   );
 }
@@ -384,6 +403,7 @@ function longStreamSection(data, custom) {
   if (!data) return [];
   if (data.error)
     return [custom?.heading ?? "## Long streams (workerd)", "", `Not measured: ${data.error}.`, ""];
+  const floor = custom?.floor ?? "floor-pump";
   const workerdText = [
     "## Long streams (workerd, one process per target)",
     "",
@@ -401,7 +421,7 @@ function longStreamSection(data, custom) {
   ];
   const lines = [
     ...(custom ? [custom.heading, "", ...custom.intro, ""] : workerdText),
-    "| events | target | streams/s | × bare | CPU ms/stream | µs/event | µs/event above bare | × floor-pump CPU |",
+    `| events | target | streams/s | × bare | CPU ms/stream | µs/event | µs/event above bare | × ${floor} CPU |`,
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const [events, samples] of Object.entries(data.streams)) {
@@ -409,7 +429,7 @@ function longStreamSection(data, custom) {
     for (const name of Object.keys(samples)) {
       const us = med(name, "cpuUsPerEvent");
       lines.push(
-        `| ${events} | ${name} | ${med(name, "rps").toFixed(1)} | ${ratio(med(name, "rps"), med("bare", "rps"))} | ${med(name, "cpuMsPerStream").toFixed(2)} | ${us.toFixed(1)} | ${name === "bare" ? "–" : (us - med("bare", "cpuUsPerEvent")).toFixed(1)} | ${samples["floor-pump"] ? ratio(us, med("floor-pump", "cpuUsPerEvent")) : "–"} |`,
+        `| ${events} | ${name} | ${med(name, "rps").toFixed(1)} | ${ratio(med(name, "rps"), med("bare", "rps"))} | ${med(name, "cpuMsPerStream").toFixed(2)} | ${us.toFixed(1)} | ${name === "bare" ? "–" : (us - med("bare", "cpuUsPerEvent")).toFixed(1)} | ${samples[floor] ? ratio(us, med(floor, "cpuUsPerEvent")) : "–"} |`,
       );
     }
   }

@@ -7,10 +7,12 @@ export async function startDenoTargets({ root, env }) {
   const deno = join(root, "packages/deno/node_modules/deno/deno");
   const specs = [
     ["bare", "deno-bare.ts"],
+    ["floor-pull", "deno-bare.ts", { FLOOR: "pull" }],
+    ["floor-pipe", "deno-bare.ts", { FLOOR: "pipe" }],
     ["sluice-basic", "deno-sluice.ts"],
   ];
   const targets = [];
-  for (const [name, file] of specs) {
+  for (const [name, file, extra = {}] of specs) {
     const port = await freePort();
     const args = [
       "run",
@@ -21,7 +23,7 @@ export async function startDenoTargets({ root, env }) {
       "--allow-net",
     ];
     const server = await start(deno, [...args, join(root, "bench/servers", file)], {
-      env: { ...env, PORT: String(port) },
+      env: { ...env, ...extra, PORT: String(port) },
     });
     targets.push({ name, url: `http://127.0.0.1:${port}`, pid: server.child.pid, stop: server.stop });
   }
