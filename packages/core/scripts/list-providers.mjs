@@ -1,6 +1,7 @@
 // Writes src/providers/builtin.gen.ts: the built-in provider list, one import per file in
 // src/providers/builtin/. Adding a provider is adding its file there; nothing else names it.
-// Run by the build (tsup.config.ts), the tests (vitest.config.ts), `typecheck` and `pnpm install` (prepare).
+// Run by the build (tsup.config.ts), the tests (vitest.config.ts), `typecheck` and `pnpm install` (prepare);
+// `tsup --watch` and `vitest --watch` read the folder when they start, so restart them after adding a file.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

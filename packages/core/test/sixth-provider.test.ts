@@ -21,7 +21,17 @@ vi.mock("../src/providers/builtin.gen.js", async (importOriginal) => {
     endpoints: under("/v1", [chatCompletions, listModels]),
     chatPath: "/v1/chat/completions",
   });
-  return { PROVIDER_LIST: [...PROVIDER_LIST, acme] };
+  // A provider that does not say where its bodies reference objects: references pass through untouched.
+  const plain = openAiCompatible({
+    name: "plainco",
+    defaultBaseUrl: "https://api.plainco.test",
+    basePath: "",
+    env: { apiKey: "PLAINCO_API_KEY", secondaryApiKey: "PLAINCO_API_KEY_2", baseUrl: "PLAINCO_BASE_URL" },
+    keyShape: /^plain-[A-Za-z0-9]{20,}$/,
+    endpoints: under("/v1", [chatCompletions]),
+    objectSlots: undefined,
+  });
+  return { PROVIDER_LIST: [...PROVIDER_LIST, acme, plain] };
 });
 
 const { BASE_URL_ENV, PROVIDER_SECRET_NAMES, PROVIDERS, hydrateObjects } = await import("../src/index.js");
@@ -34,8 +44,15 @@ beforeAll(async () => {
   fake = await startFakeUpstream();
   stack = await startStack(
     {
-      secrets: memorySecrets({ ACME_API_KEY: FAKE_KEYS.cerebras, SLUICE_KEYS: CLIENT_KEY }),
-      providers: { acme: { baseUrl: fake.baseUrls.cerebras } } as never,
+      secrets: memorySecrets({
+        ACME_API_KEY: FAKE_KEYS.cerebras,
+        PLAINCO_API_KEY: FAKE_KEYS.cerebras,
+        SLUICE_KEYS: CLIENT_KEY,
+      }),
+      providers: {
+        acme: { baseUrl: fake.baseUrls.cerebras },
+        plainco: { baseUrl: fake.baseUrls.cerebras },
+      } as never,
       middleware: [hydrateObjects(objects)],
     },
     fake,
@@ -87,4 +104,14 @@ it("gets long context from object storage with no edit to the middleware", async
   });
   expect((await post(`${stack.url}/acme/v1/chat/completions`, body, bearerHeaders())).status).toBe(200);
   expect(JSON.parse(fake.records[0]!.body!).messages[0].content[0].text).toBe("the notes");
+});
+
+it("forwards references untouched for a provider without objectSlots", async () => {
+  fake.reset();
+  const body = JSON.stringify({
+    model: "plain-1",
+    messages: [{ role: "user", content: "sluice-object://shared/notes.txt" }],
+  });
+  expect((await post(`${stack.url}/plainco/v1/chat/completions`, body, bearerHeaders())).status).toBe(200);
+  expect(fake.records[0]!.body).toBe(body);
 });

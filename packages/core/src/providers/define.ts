@@ -1,4 +1,4 @@
-/** Turns a provider definition (one file in this folder) into the spec the gateway runs on. */
+/** Turns a provider definition (one file in `builtin/`) into the spec the gateway runs on. */
 import type { ProviderDefinition, ProviderEnv, ProviderSpec } from "./types.js";
 
 /**
