@@ -79,6 +79,8 @@ if (only) {
     others: otherLongStreams,
   }[only];
   if (!run) throw new Error(`--only takes rtt, do, streams, others or memory, not ${only}`);
+  // Ratios are only ever taken within one run, so a section is replaced whole, never from some targets.
+  if (arg("--update") && arg("--targets")) throw new Error("--update would mix runs: leave out --targets");
   const out = await run();
   console.log(only === "do" ? doStorageSection(out).join("\n") : JSON.stringify(out, null, 2));
   // `--update <saved results>`: put this section into a whole run's results and regenerate the page from them.
@@ -93,9 +95,10 @@ if (only) {
     const saved = JSON.parse(readFileSync(arg("--update"), "utf8"));
     if (!key || !saved[key])
       throw new Error("--update refreshes rtt, do, streams, others or memory of a whole run");
-    // `others` may have run only some runtimes (`--runtimes`): keep the rest.
-    saved[key] = only === "others" ? { ...saved[key], ...out } : out;
-    saved.refreshed = { ...saved.refreshed, [key]: new Date().toISOString() };
+    // `others` is per runtime, each against its own bare: `--runtimes` merges.
+    saved[key] = only === "others" && !saved[key].error ? { ...saved[key], ...out } : out;
+    const mode = quick ? "quick mode" : `${ROUNDS} rounds of ${SECONDS} s`;
+    saved.refreshed = { ...saved.refreshed, [key]: `${new Date().toISOString()} (${mode})` };
     writeFileSync(arg("--update"), JSON.stringify(saved));
     writeReport(saved);
   }
@@ -208,12 +211,12 @@ async function measureLongStreams(targets) {
   }
 }
 
-/** A Sluice target's counts of provider calls and rate-limiter takes so far (bench/workerd/src/count.ts). */
-async function limiterCalls(target) {
+/** The rate limiter's Durable Object calls a Sluice target made so far (bench/workerd/src/count.ts). */
+async function limiterTakes(target) {
   if (!target.name.startsWith("sluice")) return undefined;
   const response = await fetch(`${target.url}/_bench/takes`);
   const counts = response.ok ? await response.json().catch(() => undefined) : undefined;
-  return typeof counts?.takes === "number" ? counts : undefined;
+  return typeof counts?.takes === "number" ? counts.takes : undefined;
 }
 
 /** The Durable Object path, non-streamed, with the objects' SQLite on tmpfs and on disk. */
@@ -242,14 +245,14 @@ async function doStorage() {
       const samples = Object.fromEntries(targets.map((t) => [t.name, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const t of round % 2 ? [...targets].reverse() : targets) {
+          const takesBefore = await limiterTakes(t);
           const cpuBefore = cpuSeconds(t.pid);
-          const takesBefore = await limiterCalls(t);
           const r = await wrk(url(t), { ...req, seconds: SECONDS });
           const cpu = cpuSeconds(t.pid) - cpuBefore;
-          const takesAfter = await limiterCalls(t);
-          const storeCallsPerRequest = takesAfter
-            ? (takesAfter.takes - takesBefore.takes) / (takesAfter.calls - takesBefore.calls)
-            : undefined;
+          const takesAfter = await limiterTakes(t);
+          // Takes over wrk's completed requests (a request cut off at the end may have taken too: noise).
+          const storeCallsPerRequest =
+            takesAfter === undefined ? undefined : (takesAfter - takesBefore) / r.requests;
           samples[t.name].push({
             rps: r.rps,
             cpuMsPerRequest: (cpu * 1000) / r.requests,
@@ -693,7 +696,7 @@ function writeReport(r) {
     });
   }
   const tmpfs = r.doStorage && !r.doStorage.error ? r.doStorage.tmpfs : undefined;
-  if (tmpfs) {
+  if (tmpfs?.["sluice-basic"] && tmpfs["floor-do"]) {
     const rps = (name) => median(tmpfs[name].map((x) => x.rps));
     rows.push({
       label: "workerd limiter (tmpfs) × one-RPC-one-write floor",
