@@ -1,7 +1,12 @@
 import { dirname } from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { ISOLATES_BUCKET, ISOLATES_CLIENT_KEY, ISOLATES_LEASE } from "./test/isolates/constants.js";
+import {
+  ISOLATES_BUCKET,
+  ISOLATES_CLIENT_KEY,
+  ISOLATES_DEFAULT_CLIENT_KEY,
+  ISOLATES_LEASE,
+} from "./test/isolates/constants.js";
 
 // Client keys the test gateway accepts: one per test file that goes through the gateway, so rate-limit
 // buckets of one test never affect another.
@@ -33,7 +38,7 @@ export default defineConfig({
         bindings: {
           ANTHROPIC_API_KEY: keys.anthropic,
           ANTHROPIC_BASE_URL: base.anthropic,
-          SLUICE_KEYS: ISOLATES_CLIENT_KEY,
+          SLUICE_KEYS: `${ISOLATES_CLIENT_KEY},${ISOLATES_DEFAULT_CLIENT_KEY}`,
           SLUICE_RATE_LIMIT: `${ISOLATES_BUCKET}/86400s`,
           LEASE_SIZE: String(ISOLATES_LEASE.size),
           LEASE_TTL_MS: String(ISOLATES_LEASE.ttlMs),

@@ -86,8 +86,10 @@ export interface LimitOptions {
   /** Default per-key rate limit, e.g. "60/60s"; needs `stores.counters`. Default: none. */
   rate?: string | { limit: number; windowSeconds: number } | false;
   /**
-   * Opt-in token leasing for the rate limit: each isolate takes `size` tokens at once and admits from them
-   * locally, skipping most store round trips. Never over-admits; may briefly under-admit across isolates.
+   * Token leasing for the rate limit: an isolate takes several tokens at once and admits from them locally,
+   * skipping most store round trips. Never over-admits; may briefly under-admit across isolates. Default
+   * `{ size: "auto" }`: a key is leased only once its calls pile up behind the store, holding at most 1/16 of
+   * its bucket (up to 64); `{ size: N }` always leases N; `false`: every call goes to the store.
    */
   lease?: LeaseOptions | false;
   /** How token budgets (a key record's `budget`) are enforced; they are kept in `stores.counters`. */

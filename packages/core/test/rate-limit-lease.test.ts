@@ -211,3 +211,67 @@ describe("token leasing: never over-admits", () => {
     await expect(leases.take("k", still(10), backgroundTasks())).rejects.toThrow("store down");
   });
 });
+
+describe('token leasing: size "auto" (the default)', () => {
+  it("a key called one at a time is never leased: one round trip per call, nothing held", async () => {
+    const store = distant(100);
+    const leases = tokenLeases(store, { size: "auto" });
+    const policy = still(10_000);
+    const run = await steady([leases], policy, { count: 20, everyMs: 150 });
+    expect(run.admitted).toBe(20);
+    expect(store.calls).toBe(20);
+    expect(run.waited).toBe(20);
+    expect(await left(store, policy)).toBe(10_000 - 20);
+  });
+
+  it("once calls pile up behind the store the key is leased, and almost no call waits on the round trip", async () => {
+    const store = distant(100);
+    const leases = tokenLeases(store, { size: "auto" });
+    // 100 calls/s with a 100 ms round trip: ten waiting at once without leasing.
+    const run = await steady([leases], still(10_000), { count: 500, everyMs: 10 });
+    expect(run.admitted).toBe(500);
+    expect(run.waited).toBeLessThan(25); // the first pile-up, until the first lease lands
+    expect(store.calls).toBeLessThan(60);
+  });
+
+  it("holds at most 1/16 of the bucket, and never leases a bucket whose 1/16 is under 4 tokens", async () => {
+    for (const [capacity, size] of [
+      [160, 10],
+      [10_000, 64],
+      [63, 0],
+    ] as const) {
+      const store = distant(100);
+      const leases = tokenLeases(store, { size: "auto" });
+      const policy = still(capacity);
+      const bg = backgroundTasks();
+      const calls: Call[] = [];
+      let held = 0;
+      for (let i = 0; i < Math.min(capacity, 200); i++) {
+        calls.push(call(leases, policy, bg));
+        await vi.advanceTimersByTimeAsync(5);
+        const admitted = calls.filter((c) => c.result?.allowed).length;
+        held = Math.max(held, capacity - (await left(store, policy)) - admitted - (calls.length - admitted));
+      }
+      await vi.advanceTimersByTimeAsync(5_000);
+      await Promise.all(bg.all);
+      // Tokens taken from the store beyond the calls started: what the lease holds (≤ its size).
+      expect(held, `capacity ${capacity}`).toBeLessThanOrEqual(size);
+      if (size === 0) expect(store.calls).toBe(calls.length);
+      else expect(store.calls).toBeLessThan(calls.length * (size === 64 ? 0.25 : 0.9));
+    }
+  });
+
+  it("a burst on one isolate admits exactly the bucket: tokens a renewal brought in are used by calls the store refused", async () => {
+    const store = distant(60);
+    const leases = tokenLeases(store, { size: "auto" });
+    const policy = still(100);
+    const bg = backgroundTasks();
+    const burst = Array.from({ length: 1000 }, () => call(leases, policy, bg));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(burst.every((c) => c.result)).toBe(true);
+    expect(burst.filter((c) => c.result?.allowed).length).toBe(100);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await Promise.all(bg.all);
+    expect(await left(store, policy)).toBe(0);
+  });
+});

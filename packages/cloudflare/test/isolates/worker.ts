@@ -1,4 +1,5 @@
-// One of the two auxiliary Workers of lease-isolates.test.ts: a user's entry module with token leasing on.
+// One of the two auxiliary Workers of lease-isolates.test.ts: a user's entry module with token leasing set
+// explicitly, and (for calls with `x-test-config: default`) the same with no gateway options at all.
 // Each is its own Worker service, so its own isolate with its own leases; both reach the same SluiceRateLimiter
 // namespace (defined by "isolate-a", bound by "isolate-b" through its script name). Bundled by
 // isolates-setup.ts with `wrangler deploy --dry-run`, as a deploy would.
@@ -24,6 +25,7 @@ const worker = createWorker<Env>({
     limits: { lease: { size: Number(env.LEASE_SIZE), ttlMs: Number(env.LEASE_TTL_MS) } },
   }),
 });
+const defaults = createWorker<Env>();
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -41,7 +43,8 @@ export default {
     }
     peak = Math.max(peak, ++inFlight);
     try {
-      return await worker.fetch(request, env, ctx);
+      const chosen = request.headers.get("x-test-config") === "default" ? defaults : worker;
+      return await chosen.fetch(request, env, ctx);
     } finally {
       inFlight--;
     }

@@ -18,12 +18,20 @@
  *
  * Near the end of a bucket (the store cannot cover a renewal) it gives back what it holds and stops leasing
  * for `ttlMs`: every call goes to the store, so admission stays exact at the boundary.
+ *
+ * `size: "auto"` (the default) leases only where it pays and costs little fairness: a key is leased once calls
+ * for it pile up behind the store's round trip (two already waiting on it in this isolate), and then holds at
+ * most 1/16 of its bucket, up to 64 tokens; a bucket too small for 4 is never leased. A key called one at a
+ * time takes one token per call from the store, exactly as without leasing.
  */
 import type { BucketPolicy, RateLimitStore, TakeResult } from "../ports/rate-limit.js";
 
 export interface LeaseOptions {
-  /** Most tokens one isolate holds per key (taken from the store in one round trip). Default 8. */
-  size?: number;
+  /**
+   * Most tokens one isolate holds per key (taken from the store in one round trip). Default 8 when leasing is
+   * configured; `"auto"` (what `limits.lease` defaults to): leased only under load, up to 1/16 of the bucket.
+   */
+  size?: number | "auto";
   /** How long held tokens may sit unused before they are given back to the store. Default 1000 ms. */
   ttlMs?: number;
 }
@@ -40,8 +48,29 @@ export interface TokenLeases {
 
 /** A renewal starts once this share of the lease is used. */
 const RENEW_WHEN_USED = 0.8;
+/** Auto: a key is leased once this many of its calls are already waiting on the store in this isolate. */
+const AUTO_ENGAGE_WAITING = 2;
+/** Auto: a lease holds at most this share of the bucket, and at most `AUTO_MAX` tokens… */
+const AUTO_SHARE = 1 / 16;
+const AUTO_MAX = 64;
+/** …and a bucket whose share is smaller than this is not worth leasing (each renewal would save little). */
+const AUTO_MIN = 4;
+
+/** The lease size for a bucket (0: never leased), and how many calls must wait on the store first. */
+function sizing(size: number | "auto"): { sizeFor: (policy: BucketPolicy) => number; engageAt: number } {
+  if (size !== "auto") return { sizeFor: () => size, engageAt: 0 };
+  return {
+    sizeFor: (policy) => {
+      const share = Math.min(AUTO_MAX, Math.floor(policy.capacity * AUTO_SHARE));
+      return share >= AUTO_MIN ? share : 0;
+    },
+    engageAt: AUTO_ENGAGE_WAITING,
+  };
+}
 
 interface Lease {
+  /** Most tokens held (fixed when the lease is made). */
+  size: number;
   tokens: number;
   /** When the held tokens are given back unless a renewal extends the lease. */
   expiresAt: number;
@@ -61,6 +90,20 @@ export function tokenLeases(
   now: () => number = Date.now,
 ): TokenLeases {
   const leases = new Map<string, Lease>();
+  const { sizeFor, engageAt } = sizing(size);
+  /** Calls per key now waiting on the store without a lease: when `"auto"` starts leasing a key. */
+  const waiting = new Map<string, number>();
+
+  async function direct(key: string, policy: BucketPolicy): Promise<TakeResult> {
+    waiting.set(key, (waiting.get(key) ?? 0) + 1);
+    try {
+      return await store.take(key, 1, policy);
+    } finally {
+      const left = waiting.get(key)! - 1;
+      if (left > 0) waiting.set(key, left);
+      else waiting.delete(key);
+    }
+  }
 
   function giveBack(lease: Lease, key: string, policy: BucketPolicy, background: Background): void {
     if (lease.tokens > 0) background(store.take(key, -lease.tokens, policy, { force: true }));
@@ -74,7 +117,7 @@ export function tokenLeases(
     policy: BucketPolicy,
     background: Background,
   ): Promise<void> {
-    const want = Math.max(1, Math.min(size, Math.floor(policy.capacity)) - Math.max(0, lease.tokens));
+    const want = Math.max(1, Math.min(lease.size, Math.floor(policy.capacity)) - Math.max(0, lease.tokens));
     lease.renewing = true;
     const started = now();
     try {
@@ -113,13 +156,29 @@ export function tokenLeases(
     if (tokens > 0) await store.take(key, -tokens, policy, { force: true });
   }
 
+  /**
+   * One token straight from the store. When the store refuses it, a lease this isolate got meanwhile (a renewal
+   * that left before this call) may still hold tokens: they are used rather than left to expire, so a burst on
+   * one isolate admits exactly the bucket.
+   */
+  async function directOrHeld(
+    key: string,
+    policy: BucketPolicy,
+    background: Background,
+  ): Promise<TakeResult> {
+    const result = await direct(key, policy);
+    if (result.allowed) return result;
+    const held = leases.get(key);
+    return held && held.tokens >= 1 ? admit(held, key, policy, background, now()) : result;
+  }
+
   /** Whether to start a background renewal now, so the lease never runs dry in a steady stream. */
   function due(lease: Lease, at: number): boolean {
     if (lease.renewing || lease.exactUntil > at) return false;
     // Observed over at least one round trip, so a single call right after a grant is not read as a burst.
     const perMs = lease.used / Math.max(1, lease.rttMs, at - lease.grantedAt);
     const neededDuringRenewal = perMs * lease.rttMs * 1.5;
-    const low = Math.max(size * (1 - RENEW_WHEN_USED), neededDuringRenewal);
+    const low = Math.max(lease.size * (1 - RENEW_WHEN_USED), neededDuringRenewal);
     return lease.tokens <= low || lease.expiresAt - at <= Math.max(2 * lease.rttMs, ttlMs / 5);
   }
 
@@ -141,15 +200,27 @@ export function tokenLeases(
         lease = undefined;
       }
       if (lease && lease.tokens >= 1) return admit(lease, key, policy, background, at);
-      if (lease && (lease.renewing || lease.exactUntil > at)) return store.take(key, 1, policy);
-      // No token held and nothing in flight: this call takes the lease and waits for it.
+      if (lease && (lease.renewing || lease.exactUntil > at)) return directOrHeld(key, policy, background);
+      // No token held and nothing in flight: this call takes the lease and waits for it (under "auto", only
+      // once calls for the key pile up behind the store).
       if (!lease) {
-        lease = { tokens: 0, expiresAt: 0, exactUntil: 0, renewing: false, rttMs: 0, grantedAt: at, used: 0 };
+        const leaseSize = sizeFor(policy);
+        if (leaseSize < 1 || (waiting.get(key) ?? 0) < engageAt) return directOrHeld(key, policy, background);
+        lease = {
+          size: leaseSize,
+          tokens: 0,
+          expiresAt: 0,
+          exactUntil: 0,
+          renewing: false,
+          rttMs: 0,
+          grantedAt: at,
+          used: 0,
+        };
         leases.set(key, lease);
       }
       await renew(lease, key, policy, background);
       if (lease.tokens >= 1) return admit(lease, key, policy, background, now());
-      return store.take(key, 1, policy);
+      return directOrHeld(key, policy, background);
     },
   };
 }
