@@ -98,13 +98,19 @@ function targetSpecs(env) {
     "sluice-nolimit": sluice("basic", { rate: false }),
     "sluice-nometrics": sluice("basic", { extra: [text("BENCH_METRICS", "off")] }),
     "sluice-full": sluice("full"),
+    // The limiter without leasing: one Durable Object take per call (sluice-basic's default is "auto").
+    "sluice-direct": sluice("basic", { extra: [text("BENCH_LEASE", "off")] }),
     "sluice-lease": sluice("basic", { extra: [text("BENCH_LEASE", "16")] }),
     "sluice-lease64": sluice("basic", { extra: [text("BENCH_LEASE", "64")] }),
     "sluice-limited": sluice("basic", { rate: `${LIMITED}/86400s` }),
     // The Durable Object RTT_MS away (bench/workerd/src/rtt.ts), without and with leasing.
     ...Object.fromEntries(
       RTT_MS.flatMap((ms) => [
-        [`sluice-rtt${ms}`, sluice("basic", { extra: [text("BENCH_RTT_MS", ms)] })],
+        [
+          `sluice-rtt${ms}`,
+          sluice("basic", { extra: [text("BENCH_RTT_MS", ms), text("BENCH_LEASE", "off")] }),
+        ],
+        [`sluice-auto-rtt${ms}`, sluice("basic", { extra: [text("BENCH_RTT_MS", ms)] })],
         [
           `sluice-lease-rtt${ms}`,
           sluice("basic", { extra: [text("BENCH_RTT_MS", ms), text("BENCH_LEASE", RTT_LEASE)] }),

@@ -19,8 +19,13 @@ const options: CloudflareOptions = {
   gateway: (env: Record<string, unknown>) => ({
     // BENCH_HOLD=0 / BENCH_METRICS=off switch single features off, to attribute the cost.
     ...(env.BENCH_HOLD !== undefined ? { upstream: { holdPreambleMs: Number(env.BENCH_HOLD) } } : {}),
-    // BENCH_LEASE=N: the opt-in rate-limit token leasing (N tokens per Durable Object round trip).
-    ...(env.BENCH_LEASE ? { limits: { lease: { size: Number(env.BENCH_LEASE) } } } : {}),
+    // BENCH_LEASE=N: rate-limit token leasing of N tokens per Durable Object round trip; "off": none, every
+    // call takes its token from the object. Unset: the default (`size: "auto"`).
+    ...(env.BENCH_LEASE === "off"
+      ? { limits: { lease: false as const } }
+      : env.BENCH_LEASE
+        ? { limits: { lease: { size: Number(env.BENCH_LEASE) } } }
+        : {}),
     ...(env.BENCH_METRICS === "off" ? {} : { metrics: analyticsEngineMetrics(noopDataset as never, {}) }),
     ...(env.BENCH_MODE === "full"
       ? { cache: { ttlSeconds: 60 }, stores: { cache }, cors: { origins: "*" as const } }
