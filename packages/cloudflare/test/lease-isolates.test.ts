@@ -14,16 +14,17 @@ import {
 } from "./isolates/constants.js";
 
 /** The two configurations: the client key (its own bucket), the config header, what a lease holds at most. */
-const CONFIGS = [
-  { name: "explicit lease (size 16)", key: ISOLATES_CLIENT_KEY, header: {}, ...ISOLATES_LEASE },
-  {
-    name: 'default configuration (lease "auto": 1/16 of the bucket)',
-    key: ISOLATES_DEFAULT_CLIENT_KEY,
-    header: { "x-test-config": "default" },
-    size: Math.floor(ISOLATES_BUCKET / 16),
-    ttlMs: DEFAULT_LEASE_TTL_MS,
-  },
-];
+const CONFIGS: { name: string; key: string; header: Record<string, string>; size: number; ttlMs: number }[] =
+  [
+    { name: "explicit lease (size 16)", key: ISOLATES_CLIENT_KEY, header: {}, ...ISOLATES_LEASE },
+    {
+      name: 'default configuration (lease "auto": 1/16 of the bucket)',
+      key: ISOLATES_DEFAULT_CLIENT_KEY,
+      header: { "x-test-config": "default" },
+      size: Math.floor(ISOLATES_BUCKET / 16),
+      ttlMs: DEFAULT_LEASE_TTL_MS,
+    },
+  ];
 type Config = (typeof CONFIGS)[number];
 
 const isolates = env as unknown as Record<"ISOLATE_A" | "ISOLATE_B", Fetcher>;
