@@ -34,11 +34,14 @@ export default {
       isolate ??= crypto.randomUUID();
       return Response.json({ isolate, peak });
     }
-    // A client key's rate-limit bucket as the Durable Object holds it (a read: cost 0).
+    // A client key's rate-limit bucket as the Durable Object holds it (a read: cost 0), with the policy the
+    // gateway uses for SLUICE_RATE_LIMIT "<capacity>/86400s": a read with another policy would also reset
+    // when the object forgets the bucket (its alarm follows the last take's policy).
     if (url.pathname === "/_test/bucket") {
       const key = `rl:${keyIdFromHash(await sha256Hex(url.searchParams.get("client") ?? ""))}`;
       const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
-      const policy = { capacity: Number(url.searchParams.get("capacity")), refillPerSecond: 0 };
+      const capacity = Number(url.searchParams.get("capacity"));
+      const policy = { capacity, refillPerSecond: capacity / 86_400, ttlSeconds: 86_400 };
       return Response.json(await stub.take(key, 0, policy));
     }
     peak = Math.max(peak, ++inFlight);
