@@ -70,13 +70,14 @@ export async function holdPreamble(
     size += result.value.byteLength;
     sse.push(result.value);
   }
-  // Held chunks first, then the rest straight from the upstream reader: no extra stream layer per chunk.
+  // Held chunks first, then the rest straight from the upstream reader: no extra stream layer per chunk, and
+  // no async wrapper either (the upstream reader's own promise is handed on: one promise per chunk, not two).
   const chunks: HeldReader = {
-    async read() {
+    read() {
       const next = held.shift();
-      if (next) return { done: false, value: next };
-      if (broken !== undefined) throw broken;
-      if (ended) return { done: true, value: undefined };
+      if (next) return Promise.resolve({ done: false, value: next });
+      if (broken !== undefined) return Promise.reject(broken);
+      if (ended) return Promise.resolve({ done: true, value: undefined });
       const result = pending ?? reader.read();
       pending = undefined;
       return result;
