@@ -57,6 +57,7 @@ const STREAM_TARGETS = arg("--targets")?.split(",") ?? [
   "floor-tee",
   "sluice-plain",
   "sluice-nohold",
+  "sluice-resume",
   "sluice-native",
   "sluice-basic",
   "sluice-native-basic",
@@ -423,7 +424,7 @@ function longStreamSection(data, custom) {
     "**floor-tee** is the runtime's `tee()` with the second branch read by `readAtLeast(16 KB)` (cheap, but it",
     "delays the client: see the dripping-stream column); **sluice-plain** is `createWorker()` without a rate",
     "limit or metrics (every chunk read by Sluice, pumped into an `IdentityTransformStream`); **sluice-native**",
-    "is the same with `nativeStreams: true`; **sluice-basic** adds the Durable Object limiter and metrics.",
+    "is the same with `nativeStreams: true`; **sluice-resume** with `streamResumption: true`; **sluice-basic** adds the Durable Object limiter and metrics.",
     "",
   ];
   const lines = [
@@ -446,7 +447,8 @@ function longStreamSection(data, custom) {
     "preamble at once, then 5 events 50 ms apart; median of sequential requests). Sluice holds an Anthropic",
     "stream's preamble until its first content event (`upstream.holdPreambleMs`, default 2000), so an",
     "`overloaded_error` before any content can be retried invisibly: that moves the first byte to the first",
-    "token and costs the first token nothing. **sluice-nohold** is sluice-plain with `holdPreambleMs: 0`.",
+    "token and costs the first token nothing. **sluice-nohold** is sluice-plain with `holdPreambleMs: 0`,",
+    "**sluice-resume** sluice-plain with `streamResumption: true`.",
     "",
     "| target | first byte ms | × bare | first token ms | × bare |",
     "|---|---|---|---|---|",

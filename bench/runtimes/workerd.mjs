@@ -88,6 +88,11 @@ function targetSpecs(env) {
       rate: false,
       extra: [text("BENCH_METRICS", "off"), text("BENCH_HOLD", "0")],
     }),
+    // Stream resumption on (the JavaScript path keeps the text so far, to continue a broken stream).
+    "sluice-resume": sluice("plain", {
+      rate: false,
+      extra: [text("BENCH_METRICS", "off"), text("BENCH_RESUME", "1")],
+    }),
     "sluice-native": sluice("plain", {
       rate: false,
       extra: [text("BENCH_METRICS", "off"), text("BENCH_NATIVE", "1")],

@@ -17,8 +17,11 @@ const cache = memoryCache();
 
 const options: CloudflareOptions = {
   gateway: (env: Record<string, unknown>) => ({
-    // BENCH_HOLD=0 / BENCH_METRICS=off switch single features off, to attribute the cost.
+    // BENCH_HOLD=0 / BENCH_METRICS=off switch single features off, to attribute the cost (BENCH_RESUME turns
+    // one on).
     ...(env.BENCH_HOLD !== undefined ? { upstream: { holdPreambleMs: Number(env.BENCH_HOLD) } } : {}),
+    // BENCH_RESUME=1: stream resumption, which keeps every chunk on the JavaScript path.
+    ...(env.BENCH_RESUME ? { upstream: { streamResumption: true } } : {}),
     // BENCH_LEASE=N: rate-limit token leasing of N tokens per Durable Object round trip; "off": none, every
     // call takes its token from the object. Unset: the default (`size: "auto"`).
     ...(env.BENCH_LEASE === "off"
