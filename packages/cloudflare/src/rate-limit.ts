@@ -85,6 +85,8 @@ export function rateLimitBindingStore(
   { periodSeconds = 60 }: RateLimitBindingOptions = {},
 ): RateLimitStore {
   return {
+    // One hit per call whatever the cost, and no refunds: never leased (a lease of N would cost one hit).
+    exactCosts: false,
     async take(key, cost, _policy, options) {
       if (cost <= 0) return { allowed: true, remaining: Number.NaN, retryAfterMs: 0 };
       const { success } = await binding.limit({ key });

@@ -76,8 +76,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   chain.push(resourcePolicy({ store: stores.resources, budgets: stores.counters }));
   if (stores.counters) {
     const store = stores.counters;
-    // Leasing is on unless turned off: `"auto"` leases a key only once its calls pile up behind the store.
-    const leases = limits.lease === false ? undefined : tokenLeases(store, limits.lease ?? { size: "auto" });
+    // Leasing is on unless turned off (or the store cannot take a cost exactly): `"auto"` leases a key only
+    // once its calls pile up behind the store.
+    const leases =
+      limits.lease === false || store.exactCosts === false
+        ? undefined
+        : tokenLeases(store, limits.lease ?? { size: "auto" });
     chain.push(rateLimit({ store, leases, limit: rule, failOpen: resolved.failOpen }));
   }
   chain.push(...(options.middleware ?? []));

@@ -278,6 +278,13 @@ function assertStores(options: GatewayOptions, stores: GatewayStores): void {
       "records who owns each file or batch",
     ],
   ];
+  if (options.limits?.lease && stores.counters?.exactCosts === false) {
+    throw new TypeError(
+      "`limits.lease` needs a rate-limit store that takes exact costs and gives tokens back; this one counts " +
+        "calls or cannot refund (a platform rate limiter): use an exact store (a Durable Object, Redis, " +
+        "Upstash, Deno KV), or turn `limits.lease` off.",
+    );
+  }
   for (const [on, store, feature, what] of needs) {
     if (on && !stores[store]) {
       throw new TypeError(

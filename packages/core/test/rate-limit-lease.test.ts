@@ -275,3 +275,93 @@ describe('token leasing: size "auto" (the default)', () => {
     expect(await left(store, policy)).toBe(0);
   });
 });
+
+describe('token leasing: size "auto" lets go', () => {
+  /** `count` calls `everyMs` apart, without settling afterwards (a lease may still be live). */
+  async function calls(
+    leases: ReturnType<typeof tokenLeases>,
+    policy: BucketPolicy,
+    bg: Background,
+    { count, everyMs }: { count: number; everyMs: number },
+  ) {
+    const started: Call[] = [];
+    for (let i = 0; i < count; i++) {
+      started.push(call(leases, policy, bg));
+      await vi.advanceTimersByTimeAsync(everyMs);
+    }
+    return started;
+  }
+
+  it("a key whose calls stop piling up goes back to one round trip per call, holding nothing", async () => {
+    const store = distant(100);
+    const leases = tokenLeases(store, { size: "auto" });
+    const policy = still(10_000);
+    const bg = backgroundTasks();
+    await calls(leases, policy, bg, { count: 100, everyMs: 10 }); // a pile-up: leased
+    // Straight on, one call at a time (each after the last one's round trip): the lease is not renewed.
+    const calm = await calls(leases, policy, bg, { count: 40, everyMs: 300 });
+    const before = store.calls;
+    const last = await calls(leases, policy, bg, { count: 10, everyMs: 300 });
+    await vi.advanceTimersByTimeAsync(300);
+    expect([...calm, ...last].every((c) => c.result?.allowed)).toBe(true);
+    expect(store.calls - before).toBe(10); // one round trip per call again
+    expect(await left(store, policy)).toBe(10_000 - 150); // nothing held
+    await Promise.all(bg.all);
+  });
+
+  it("a limit lowered while a lease is live: renewals take at most 1/16 of the new bucket, none below 64", async () => {
+    const store = distant(100);
+    const costs: number[] = [];
+    const recording: RateLimitStore = {
+      take: (key, cost, policy, options) => {
+        if (cost > 0) costs.push(cost);
+        return store.take(key, cost, policy, options);
+      },
+    };
+    const leases = tokenLeases(recording, { size: "auto" });
+    const bg = backgroundTasks();
+    await calls(leases, still(10_000), bg, { count: 50, everyMs: 10 });
+    expect(Math.max(...costs)).toBe(64);
+    // The same key, straight on, its limit now 320 (1/16: 20), then 40 (not leasable).
+    for (const [capacity, most] of [
+      [320, 20],
+      [40, 1],
+    ] as const) {
+      costs.length = 0;
+      await calls(leases, still(capacity), bg, { count: 30, everyMs: 10 });
+      expect(Math.max(...costs), `capacity ${capacity}`).toBeLessThanOrEqual(most);
+    }
+    await vi.advanceTimersByTimeAsync(5_000);
+    await Promise.all(bg.all);
+  });
+
+  it("a renewal that fails after the lease's expiry still gives the held tokens back", async () => {
+    const inner = distant(10);
+    let failing = false;
+    const store: RateLimitStore = {
+      take: (key, cost, policy, options) =>
+        failing && cost > 0
+          ? new Promise((_, reject) => setTimeout(() => reject(new Error("store down")), 100))
+          : inner.take(key, cost, policy, options),
+    };
+    const leases = tokenLeases(store, { size: 8, ttlMs: 200 });
+    const policy = still(100);
+    const bg = backgroundTasks();
+    call(leases, policy, bg); // takes a lease of 8 at t≈0, expiring at t≈210
+    await vi.advanceTimersByTimeAsync(180);
+    failing = true;
+    call(leases, policy, bg); // near expiry: a renewal starts, is still in flight at expiry, then fails
+    await vi.advanceTimersByTimeAsync(150);
+    failing = false;
+    await vi.advanceTimersByTimeAsync(1_000);
+    await Promise.all(bg.all);
+    expect(await left(inner, policy)).toBe(100 - 2); // the 6 unused came back, with no further call
+  });
+
+  it("says which buckets it may lease, so a denial is remembered no longer than a lease lives only there", () => {
+    const leases = tokenLeases(memoryRateLimitStore(), { size: "auto" });
+    expect(leases.leasable(still(63))).toBe(false);
+    expect(leases.leasable(still(64))).toBe(true);
+    expect(tokenLeases(memoryRateLimitStore(), { size: 8 }).leasable(still(3))).toBe(true);
+  });
+});

@@ -78,6 +78,8 @@ export function edgeRateLimitStore(options: EdgeRateLimitOptions = {}): RateLimi
   };
 
   return {
+    // Refunds change nothing (ERL counters only grow): a lease's unused tokens could never go back.
+    exactCosts: false,
     async take(key, cost, policy, takeOptions): Promise<TakeResult> {
       if (!Number.isFinite(cost)) throw new RangeError("cost must be a finite number");
       const plan = planFor(policy);

@@ -42,6 +42,8 @@ export type Background = (work: Promise<unknown>) => void;
 export interface TokenLeases {
   /** How long unused tokens are held: a denial seen here may be stale after this long (tokens come back). */
   readonly ttlMs: number;
+  /** Whether a bucket with this policy can be leased at all (so a denial may go stale within `ttlMs`). */
+  leasable(policy: BucketPolicy): boolean;
   /** One token of `key`'s bucket: from this isolate's lease when it holds one, else from the store. */
   take(key: string, policy: BucketPolicy, background: Background): Promise<TakeResult>;
 }
@@ -117,14 +119,25 @@ export function tokenLeases(
     policy: BucketPolicy,
     background: Background,
   ): Promise<void> {
-    const want = Math.max(1, Math.min(lease.size, Math.floor(policy.capacity)) - Math.max(0, lease.tokens));
+    // The bucket's policy may have changed since the lease was made (a key's limit lowered): never hold more
+    // than the current policy allows.
+    const size = Math.min(lease.size, sizeFor(policy), Math.floor(policy.capacity));
+    if (size < 1) {
+      // No longer leasable: hand back what is held; calls go to the store.
+      giveBack(lease, key, policy, background);
+      if (leases.get(key) === lease) leases.delete(key);
+      return;
+    }
+    const want = Math.max(1, size - Math.max(0, lease.tokens));
     lease.renewing = true;
     const started = now();
+    let granted = false;
     try {
       const result = await store.take(key, want, policy);
       const at = now();
       lease.rttMs = at - started;
       if (result.allowed) {
+        granted = true;
         lease.tokens += want;
         lease.expiresAt = at + ttlMs;
         lease.grantedAt = at;
@@ -139,6 +152,9 @@ export function tokenLeases(
       }
     } finally {
       lease.renewing = false;
+      // A renewal that failed (the store unreachable) made the pending expiry stand down: arm it again, so
+      // what the lease still holds goes back even if no call for the key comes here again.
+      if (!granted && lease.tokens > 0) background(expire(lease, key, policy, lease.expiresAt));
     }
   }
 
@@ -177,6 +193,9 @@ export function tokenLeases(
     if (lease.renewing || lease.exactUntil > at) return false;
     // Observed over at least one round trip, so a single call right after a grant is not read as a burst.
     const perMs = lease.used / Math.max(1, lease.rttMs, at - lease.grantedAt);
+    // "auto": a key whose calls no longer overlap a round trip lets its lease run out and expire, and goes
+    // back to one store call per token.
+    if (engageAt > 0 && perMs * Math.max(1, lease.rttMs) < 1) return false;
     const neededDuringRenewal = perMs * lease.rttMs * 1.5;
     const low = Math.max(lease.size * (1 - RENEW_WHEN_USED), neededDuringRenewal);
     return lease.tokens <= low || lease.expiresAt - at <= Math.max(2 * lease.rttMs, ttlMs / 5);
@@ -191,6 +210,7 @@ export function tokenLeases(
 
   return {
     ttlMs,
+    leasable: (policy) => sizeFor(policy) >= 1,
     async take(key, policy, background) {
       const at = now();
       let lease = leases.get(key);
@@ -202,10 +222,13 @@ export function tokenLeases(
       if (lease && lease.tokens >= 1) return admit(lease, key, policy, background, at);
       if (lease && (lease.renewing || lease.exactUntil > at)) return directOrHeld(key, policy, background);
       // No token held and nothing in flight: this call takes the lease and waits for it (under "auto", only
-      // once calls for the key pile up behind the store).
+      // while calls for the key pile up behind the store; an empty lease of a key that calmed down is dropped).
+      const leaseSize = sizeFor(policy);
+      if (leaseSize < 1 || (waiting.get(key) ?? 0) < engageAt) {
+        if (lease) leases.delete(key);
+        return directOrHeld(key, policy, background);
+      }
       if (!lease) {
-        const leaseSize = sizeFor(policy);
-        if (leaseSize < 1 || (waiting.get(key) ?? 0) < engageAt) return directOrHeld(key, policy, background);
         lease = {
           size: leaseSize,
           tokens: 0,

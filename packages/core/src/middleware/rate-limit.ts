@@ -29,12 +29,12 @@ export function rateLimit({ store, limit, failOpen, leases }: RateLimitOptions):
     const until = deniedUntil.get(key);
     if (until !== undefined && until > now) throw denied(until - now, rule);
     let result: TakeResult;
+    const policy = {
+      capacity: rule.limit,
+      refillPerSecond: rule.limit / rule.windowSeconds,
+      ttlSeconds: rule.windowSeconds,
+    };
     try {
-      const policy = {
-        capacity: rule.limit,
-        refillPerSecond: rule.limit / rule.windowSeconds,
-        ttlSeconds: rule.windowSeconds,
-      };
       result = leases
         ? await leases.take(key, policy, (work) => ctx.waitUntil(work))
         : await store.take(key, 1, policy);
@@ -50,8 +50,11 @@ export function rateLimit({ store, limit, failOpen, leases }: RateLimitOptions):
     }
     if (!result.allowed) {
       if (deniedUntil.size >= DENIAL_MEMO_LIMIT) deniedUntil.clear();
-      // With leasing, tokens other isolates hold come back within a lease's TTL: remember no longer than that.
-      const memo = leases ? Math.min(result.retryAfterMs, leases.ttlMs) : result.retryAfterMs;
+      // Where this bucket can be leased, tokens other isolates hold come back within a lease's TTL: remember
+      // the denial no longer than that.
+      const memo = leases?.leasable(policy)
+        ? Math.min(result.retryAfterMs, leases.ttlMs)
+        : result.retryAfterMs;
       deniedUntil.set(key, now + memo);
       throw denied(result.retryAfterMs, rule);
     }

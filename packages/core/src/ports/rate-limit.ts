@@ -30,6 +30,13 @@ export interface TakeResult {
 
 export interface RateLimitStore {
   /**
+   * Whether `take` takes exactly `cost` tokens and a forced negative cost gives them back. Default true.
+   * Stores that count calls whatever the cost (Cloudflare's rate-limiting binding) or cannot give back
+   * (Fastly's Edge Rate Limiting) say `false`: rate-limit leasing is off on them, since a lease of N tokens
+   * would cost one call there and admit N, or never come back.
+   */
+  readonly exactCosts?: boolean;
+  /**
    * Atomically refill bucket `key` for the time passed, then take `cost` tokens if they are there.
    * `cost` 0 only reads. Concurrent calls must never admit more than the bucket holds.
    */
