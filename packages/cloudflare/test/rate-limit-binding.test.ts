@@ -34,5 +34,7 @@ describe("rate-limiting binding store (approximate)", () => {
       expect((await store.take(key, 1, policy, { force: true })).allowed).toBe(true);
     // The three forced hits used the binding's 3: a normal take is now denied.
     expect((await store.take(key, 1, policy)).allowed).toBe(false);
+    // So it says it cannot take costs exactly: core never leases on it (a lease of N would be one hit).
+    expect(store.exactCosts).toBe(false);
   });
 });

@@ -66,6 +66,8 @@ describe("edgeRateLimitStore", () => {
     const refund = await store.take(key, -50, perMinute, { force: true });
     expect(refund.remaining).toBe(-15);
     expect((await store.take(key, 1, perMinute)).allowed).toBe(false);
+    // So it says it cannot take costs exactly: core never leases its tokens (README: "Edge Rate Limiting").
+    expect(store.exactCosts).toBe(false);
   });
 
   test("a cost a non-refilling bucket can never hold is denied for good", async () => {

@@ -71,7 +71,7 @@ function sizing(size: number | "auto"): { sizeFor: (policy: BucketPolicy) => num
 }
 
 interface Lease {
-  /** Most tokens held (fixed when the lease is made). */
+  /** Most tokens held: set when the lease is made, lowered by a renewal under a lowered limit. */
   size: number;
   tokens: number;
   /** When the held tokens are given back unless a renewal extends the lease. */
@@ -122,6 +122,7 @@ export function tokenLeases(
     // The bucket's policy may have changed since the lease was made (a key's limit lowered): never hold more
     // than the current policy allows.
     const size = Math.min(lease.size, sizeFor(policy), Math.floor(policy.capacity));
+    lease.size = size; // what `due` measures "low" against
     if (size < 1) {
       // No longer leasable: hand back what is held; calls go to the store.
       giveBack(lease, key, policy, background);
