@@ -83,6 +83,7 @@ function targetSpecs(env) {
     "floor-tee1": floor("tee1"),
     "floor-teepipe": floor("teepipe"),
     "floor-teepaced": floor("teepaced"),
+    "floor-teepacedpipe": floor("teepacedpipe"),
     "sluice-plain": sluice("plain", { rate: false, extra: [text("BENCH_METRICS", "off")] }),
     "sluice-nohold": sluice("plain", {
       rate: false,
@@ -98,6 +99,11 @@ function targetSpecs(env) {
       extra: [text("BENCH_METRICS", "off"), text("BENCH_NATIVE", "1")],
     }),
     "sluice-native-basic": sluice("basic", { extra: [text("BENCH_NATIVE", "1")] }),
+    // The native path without the preamble hold: what the hold adds there.
+    "sluice-native-nohold": sluice("plain", {
+      rate: false,
+      extra: [text("BENCH_METRICS", "off"), text("BENCH_NATIVE", "1"), text("BENCH_HOLD", "0")],
+    }),
     "sluice-basic": sluice("basic"),
     // Attribution: sluice-basic with one of its two features off.
     "sluice-nolimit": sluice("basic", { rate: false }),

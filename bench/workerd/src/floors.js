@@ -8,6 +8,8 @@
 //   "tee1"   the same with readAtLeast(1): every chunk wakes the observer (the honest cost of a plain tee);
 //   "teepaced" readAtLeast(1) into a 64 KB buffer, pausing 5 ms after a short read so chunks coalesce in the
 //            tee's buffer: the client's branch is never delayed, the observer wakes a few times per stream;
+//   "teepacedpipe" "teepaced" with the client's branch piped into an IdentityTransformStream that stays open
+//            for a tail (the shape of Sluice's native path, which appends an error event when the upstream breaks);
 //   "teepipe" "tee" with the client's branch piped natively into an IdentityTransformStream, then a tail
 //            written after it (how an error event can still be appended on a native path);
 //   "byob"   the pump reading with BYOB readAtLeast(1) into a reused 64 KB buffer (reads take all that arrived);
@@ -157,6 +159,18 @@ export default {
       const [client, observer] = upstream.body.tee();
       ctx.waitUntil(observe(observer, env.FLOOR === "tee1" ? 1 : undefined));
       return new Response(client, upstream);
+    }
+    if (env.FLOOR === "teepacedpipe") {
+      const [client, observer] = upstream.body.tee();
+      const { readable, writable } = new IdentityTransformStream();
+      ctx.waitUntil(observePaced(observer, 5));
+      ctx.waitUntil(
+        client
+          .pipeTo(writable, { preventClose: true, preventAbort: true })
+          .catch(() => {})
+          .then(() => writable.getWriter().close()),
+      );
+      return new Response(readable, upstream);
     }
     if (env.FLOOR === "teepaced") {
       const [client, observer] = upstream.body.tee();

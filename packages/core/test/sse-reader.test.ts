@@ -110,4 +110,58 @@ describe("SseReader", () => {
       for (let j = i; j <= whole.byteLength; j += 11)
         expect(collect([whole.subarray(0, i), whole.subarray(i, j), whole.subarray(j)])).toEqual(expected);
   });
+
+  it("finds the wanted events in reads far larger than one event, however they are cut", () => {
+    // The native observer reads up to 64 KB at a time: whole runs of text deltas with, here and there, an
+    // event that carries usage or an error. Every cut must hand on what a reader parsing every line does.
+    const delta = (i: number) =>
+      `event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"${"lorem ".repeat(20)}${i}"}}\n\n`;
+    const parts: string[] = [
+      'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":7}}}\n\n',
+    ];
+    for (let i = 0; i < 2000; i++) {
+      parts.push(delta(i));
+      if (i === 700) parts.push('data: {"type":"ping",\ndata: "usage":{"n":1}}\n\n');
+      if (i === 1400) parts.push(': comment\nevent: error\ndata: {"type":"error"}\n\n');
+    }
+    parts.push('data: {"type":"message_delta","usage":{"output_tokens":3}}\n\ndata: {"usage":{"tail":1}}');
+    const text = parts.join("");
+    expect(text.length).toBeGreaterThan(4 * 64 * 1024);
+    const everything: string[] = [];
+    const all = new SseReader((data) => everything.push(data), null);
+    all.push(bytes(text));
+    all.end();
+    const expected = everything.filter((data) => /usage|error/.test(data));
+    expect(expected).toHaveLength(5);
+    const whole = bytes(text);
+    for (const size of [whole.byteLength, 64 * 1024, 70_001, 4093, 1000]) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < whole.byteLength; i += size) chunks.push(whole.subarray(i, i + size));
+      expect(collect(chunks), `cut every ${size} bytes`).toEqual(expected);
+    }
+  });
+
+  it("hands on every event when every event is wanted, from one large read or many", () => {
+    // Gemini puts usageMetadata in every chunk.
+    const events = Array.from(
+      { length: 3000 },
+      (_, i) => `{"candidates":[{"content":{"parts":[{"text":"t${i}"}]}}],"usageMetadata":{"n":${i}}}`,
+    );
+    const whole = bytes(events.map((data) => `data: ${data}\n\n`).join(""));
+    expect(collect([whole])).toEqual(events);
+    const halves = [whole.subarray(0, 100_003), whole.subarray(100_003)];
+    expect(collect(halves)).toEqual(events);
+  });
+
+  it("searches a custom filter through large reads too", () => {
+    const seen: string[] = [];
+    const reader = new SseReader((data) => seen.push(data), /"keep"/);
+    const text = Array.from(
+      { length: 5000 },
+      (_, i) => `data: {"n":${i}${i % 999 === 0 ? ',"keep":1' : ""}}\n\n`,
+    );
+    reader.push(bytes(text.join("")));
+    reader.end();
+    expect(seen).toEqual([0, 999, 1998, 2997, 3996, 4995].map((i) => `{"n":${i},"keep":1}`));
+  });
 });

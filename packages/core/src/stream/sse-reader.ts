@@ -13,6 +13,7 @@ export class SseReader {
   private readonly decoder = new TextDecoder();
   private pending = "";
   private data: string[] = [];
+  private search?: RegExp;
 
   /** `filter` picks which events' data to hand on; the default skips those that cannot hold usage or errors. */
   constructor(
@@ -36,31 +37,60 @@ export class SseReader {
 
   /**
    * Most events (the text deltas) hold nothing the filter wants. While the text has only \n line ends, the
-   * complete events in it are tested whole with one native regex scan, and skipped unparsed when none can
-   * match: no per-character loop, no string per line. A filter that matches none of an event's raw text
-   * matches none of its data either (data is a part of it; the filter's words cannot span lines). Everything
-   * else goes line by line.
+   * complete events in it are searched whole for the filter (native substring or regex search), and only an
+   * event it finds is parsed: no per-character loop, no string per line, however large the chunk. A filter
+   * that matches none of an event's raw text matches none of its data either (data is a part of it; the
+   * filter's words cannot span lines). An unfinished event waits whole, unless it grows past SKIM_LIMIT
+   * (then it goes line by line, so it is not rescanned on every chunk).
    */
   private consume(text: string): void {
     const buffer = this.pending + text;
-    if (this.filter && this.data.length === 0 && buffer.length <= SKIM_LIMIT && buffer.indexOf("\r") < 0) {
-      const end = buffer.lastIndexOf("\n\n") + 2; // after the last blank line: the end of the last full event
-      if (end < 2) {
-        this.pending = buffer;
-        return;
-      }
-      const events = end === buffer.length ? buffer : buffer.slice(0, end);
-      // The default filter's words are searched for directly: several times faster than its regex.
-      const wanted =
-        this.filter === INTERESTING
-          ? INTERESTING_WORDS.some((word) => events.includes(word))
-          : this.filter.test(events);
-      if (!wanted) {
-        this.pending = buffer.slice(end);
-        return;
-      }
+    if (!this.filter || this.data.length > 0 || buffer.indexOf("\r") >= 0) {
+      this.lines(buffer);
+      return;
     }
-    this.lines(buffer);
+    const end = buffer.lastIndexOf("\n\n") + 2; // after the last blank line: the end of the last full event
+    const next = this.finder(buffer);
+    for (let from = 0; end >= 2 && from < end; ) {
+      const at = next(from);
+      if (at < 0 || at >= end) break;
+      // The event holding the match: from the blank line before it to the one after it.
+      const before = buffer.lastIndexOf("\n\n", at);
+      const start = before < from ? from : before + 2;
+      const stop = buffer.indexOf("\n\n", at) + 2;
+      this.lines(buffer.slice(start, stop));
+      from = stop;
+    }
+    const rest = end >= 2 ? buffer.slice(end) : buffer;
+    if (rest.length <= SKIM_LIMIT) this.pending = rest;
+    else this.lines(rest);
+  }
+
+  /**
+   * Where the filter next matches `buffer` at or after `from` (-1: nowhere). Each word's next position is
+   * remembered, so a buffer full of wanted events (Gemini's usage is in every one) is still searched once.
+   */
+  private finder(buffer: string): (from: number) => number {
+    if (this.filter === INTERESTING) {
+      const found = INTERESTING_WORDS.map(() => -2); // -2: not searched yet; -1: no more
+      return (from) => {
+        let first = -1;
+        for (let w = 0; w < found.length; w++) {
+          if (found[w]! !== -1 && found[w]! < from) found[w] = buffer.indexOf(INTERESTING_WORDS[w]!, from);
+          const at = found[w]!;
+          if (at >= 0 && (first < 0 || at < first)) first = at;
+        }
+        return first;
+      };
+    }
+    // The filter's own flags, made global so a search can start at `from`.
+    if (!this.search)
+      this.search = new RegExp(this.filter!.source, `${this.filter!.flags.replace(/[gy]/g, "")}g`);
+    const search = this.search;
+    return (from) => {
+      search.lastIndex = from;
+      return search.exec(buffer)?.index ?? -1;
+    };
   }
 
   /** Parses `buffer` line by line, dispatching complete events; the unfinished last line stays pending. */
