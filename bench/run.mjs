@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FAKE_KEYS } from "@sluice/fake-upstream";
 import { bundleSizes } from "./lib/bundle.mjs";
-import { anthropicRequest, CLIENT_KEY } from "./lib/request.mjs";
+import { anthropicRequest, CLIENT_KEY, openaiRequest } from "./lib/request.mjs";
 import { chart } from "./lib/chart.mjs";
 import { fixedRate, ttfb } from "./lib/latency.mjs";
 import { memoryCheck, workerdMemoryCheck } from "./lib/memory.mjs";
@@ -44,6 +44,8 @@ const fakeInfo = JSON.parse(fake.match[0]);
 const env = {
   UPSTREAM_ANTHROPIC: fakeInfo.baseUrls.anthropic,
   PROVIDER_KEY: FAKE_KEYS.anthropic,
+  UPSTREAM_OPENAI: fakeInfo.baseUrls.openai,
+  OPENAI_KEY: FAKE_KEYS.openai,
   CLIENT_KEY,
 };
 
@@ -154,7 +156,10 @@ async function workerdLongStreams() {
   const processes = [];
   try {
     for (const name of STREAM_TARGETS) processes.push(await startWorkerd({ root, env, names: [name] }));
-    return await measureLongStreams(processes.map((p) => p[0]));
+    return await measureLongStreams(
+      processes.map((p) => p[0]),
+      { openai: true },
+    );
   } finally {
     for (const p of processes) await p.stop();
   }
@@ -186,7 +191,7 @@ async function otherLongStreams() {
 }
 
 /** 200- and 1,000-event streams (CPU per event), and first byte / first token of a dripping stream. */
-async function measureLongStreams(targets) {
+async function measureLongStreams(targets, { openai = false } = {}) {
   {
     const streams = await longStreams(targets, {
       request: request(true),
@@ -194,6 +199,16 @@ async function measureLongStreams(targets) {
       seconds: SECONDS,
       rounds: ROUNDS,
     });
+    // workerd: OpenAI Chat Completions with usage asked for, where every chunk carries "usage": null.
+    if (openai) {
+      const chat = await longStreams(targets, {
+        request: openaiRequest(),
+        eventCounts: [1000],
+        seconds: SECONDS,
+        rounds: ROUNDS,
+      });
+      streams["1000 (OpenAI)"] = chat[1000];
+    }
     // A dripping stream (5 events, 50 ms apart): a design that holds bytes back shows here, not on a fast one.
     const drip = request(true);
     drip.headers = { ...drip.headers, "x-fake-events": "5", "x-fake-fault": "drip=50" };
@@ -425,6 +440,8 @@ function longStreamSection(data, custom) {
     "delays the client: see the dripping-stream column); **sluice-plain** is `createWorker()` without a rate",
     "limit or metrics (every chunk read by Sluice, pumped into an `IdentityTransformStream`); **sluice-native**",
     "is the same with `nativeStreams: true`; **sluice-resume** with `streamResumption: true`; **sluice-basic** adds the Durable Object limiter and metrics.",
+    'Rows "1000 (OpenAI)" are OpenAI Chat Completions streams of 1,000 chunks asking for usage',
+    '(`stream_options.include_usage`, as the Vercel AI SDK sends it), so every chunk carries `"usage": null`.',
     "",
   ];
   const lines = [

@@ -11,7 +11,7 @@ export async function longStreams(targets, { request, eventCounts, seconds, roun
   const out = {};
   for (const events of eventCounts) {
     const req = { ...request, headers: { ...request.headers, "x-fake-events": String(events) } };
-    const url = (t) => `${t.url}/anthropic/v1/messages`;
+    const url = (t) => `${t.url}${request.path ?? "/anthropic/v1/messages"}`;
     for (const t of targets) await wrk(url(t), { ...req, seconds: 1, connections });
     const samples = Object.fromEntries(targets.map((t) => [t.name, []]));
     for (let round = 0; round < rounds; round++) {

@@ -20,3 +20,24 @@ export function anthropicRequest(stream, events = 20) {
     },
   };
 }
+
+/**
+ * An OpenAI Chat Completions call asking for usage (`stream_options.include_usage`, as the Vercel AI SDK
+ * sends it): every streamed chunk then carries `"usage": null`, the last one the numbers.
+ */
+export function openaiRequest(events = 20) {
+  return {
+    path: "/openai/v1/chat/completions",
+    body: JSON.stringify({
+      model: "gpt-4o-mini",
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: "user", content: "Benchmark request: say something short." }],
+    }),
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${CLIENT_KEY}`,
+      "x-fake-events": String(events),
+    },
+  };
+}

@@ -45,6 +45,9 @@ function targetSpecs(env) {
   const common = [
     text("ANTHROPIC_API_KEY", env.PROVIDER_KEY),
     text("ANTHROPIC_BASE_URL", env.UPSTREAM_ANTHROPIC),
+    ...(env.UPSTREAM_OPENAI
+      ? [text("OPENAI_API_KEY", env.OPENAI_KEY), text("OPENAI_BASE_URL", env.UPSTREAM_OPENAI)]
+      : []),
   ];
   const limiter = `(name = "RATE_LIMITER", durableObjectNamespace = (className = "SluiceRateLimiter"))`;
   // `rate: false` leaves the limiter out. (An explicit `rate: undefined` takes the default, which is how

@@ -164,4 +164,28 @@ describe("SseReader", () => {
     reader.end();
     expect(seen).toEqual([0, 999, 1998, 2997, 3996, 4995].map((i) => `{"n":${i},"keep":1}`));
   });
+
+  it('skips OpenAI-style "usage": null chunks and hands on the one with numbers', () => {
+    // With stream_options.include_usage every chunk carries "usage": null (compact, or pretty as Groq sends
+    // it); only the last has numbers. A "usage" that is not a JSON null key still counts.
+    const chunk = (usage: string) =>
+      `data: {"id":"c","choices":[{"index":0,"delta":{"content":"hi"}}],${usage}}\n\n`;
+    const text = [
+      chunk('"usage":null'),
+      chunk('"usage": null'),
+      chunk('"usage" :  null'),
+      chunk('"x":"the usage: null"'),
+      chunk('"usageMetadata":null'),
+      'data: {"id":"c","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}\n\n',
+      "data: [DONE]\n\n",
+    ].join("");
+    const expected = [
+      '{"id":"c","choices":[{"index":0,"delta":{"content":"hi"}}],"x":"the usage: null"}',
+      '{"id":"c","choices":[{"index":0,"delta":{"content":"hi"}}],"usageMetadata":null}',
+      '{"id":"c","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}',
+    ];
+    for (const chunks of everySplit(text)) expect(collect(chunks)).toEqual(expected);
+    // The same with \r\n line ends, which go line by line: the same events.
+    expect(collect([bytes(text.replace(/\n/g, "\r\n"))])).toEqual(expected);
+  });
 });

@@ -4,8 +4,35 @@
  * of the stream itself. Handles \n, \r\n and \r line ends, split anywhere across chunks.
  */
 const INTERESTING = /usage|error|"type":"response\.(completed|failed)"/;
-/** Words one of which every event the default filter wants holds: found with native substring search. */
-const INTERESTING_WORDS = ["usage", "error", '"type":"response.'];
+/**
+ * The default filter as words found with native substring search (several times faster than its regex).
+ * `"usage": null` does not count: OpenAI-style streams asked for usage put it in every chunk, and only the
+ * last one has numbers, so counting it would parse every event.
+ */
+const INTERESTING_WORDS = ["usage", "error", '"type":"response.completed"', '"type":"response.failed"'];
+
+/** Whether the `usage` at `at` is the key of a JSON `"usage": null`. */
+function nullUsage(text: string, at: number): boolean {
+  if (text.charCodeAt(at - 1) !== 34 || text.charCodeAt(at + 5) !== 34) return false; // "usage"
+  let i = at + 6;
+  while (text.charCodeAt(i) === 32) i++;
+  if (text.charCodeAt(i) !== 58) return false; // :
+  i++;
+  while (text.charCodeAt(i) === 32) i++;
+  return text.startsWith("null", i);
+}
+
+/** Where the default filter's next word is in `text` at or after `from` (-1: none), for word `w`. */
+function nextWord(text: string, w: number, from: number): number {
+  let at = text.indexOf(INTERESTING_WORDS[w]!, from);
+  if (w === 0) while (at >= 0 && nullUsage(text, at)) at = text.indexOf("usage", at + 5);
+  return at;
+}
+
+/** The default filter on one event's data. */
+function interesting(data: string): boolean {
+  return INTERESTING_WORDS.some((_, w) => nextWord(data, w, 0) >= 0);
+}
 /** Above this, an unfinished event is parsed line by line rather than rescanned whole on every chunk. */
 const SKIM_LIMIT = 64 * 1024;
 
@@ -76,7 +103,7 @@ export class SseReader {
       return (from) => {
         let first = -1;
         for (let w = 0; w < found.length; w++) {
-          if (found[w]! !== -1 && found[w]! < from) found[w] = buffer.indexOf(INTERESTING_WORDS[w]!, from);
+          if (found[w]! !== -1 && found[w]! < from) found[w] = nextWord(buffer, w, from);
           const at = found[w]!;
           if (at >= 0 && (first < 0 || at < first)) first = at;
         }
@@ -119,7 +146,8 @@ export class SseReader {
     if (this.data.length === 0) return;
     const data = this.data.length === 1 ? this.data[0]! : this.data.join("\n");
     this.data = [];
-    if (!this.filter || this.filter.test(data)) this.onData(data);
+    const wanted = this.filter === INTERESTING ? interesting(data) : !this.filter || this.filter.test(data);
+    if (wanted) this.onData(data);
   }
 }
 
