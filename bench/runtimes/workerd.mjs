@@ -134,7 +134,7 @@ function targetSpecs(env) {
   };
 }
 
-export function workerdConfig({ names, ports, env, storageDir }) {
+export function workerdConfig({ names, ports, env, storageDir, v8Flags = [] }) {
   const specs = targetSpecs(env);
   const id = (name) => name.replace(/-(\w)/g, (_, c) => c.toUpperCase());
   const services = names.map((name) => `(name = ${str(name)}, worker = .${id(name)})`);
@@ -158,7 +158,7 @@ export function workerdConfig({ names, ports, env, storageDir }) {
   });
   return `using Workerd = import "/workerd/workerd.capnp";
 
-const config :Workerd.Config = (
+const config :Workerd.Config = (${v8Flags.length ? `\n  v8Flags = [${v8Flags.map(str).join(", ")}],` : ""}
   services = [
     ${services.join(",\n    ")},
     (name = "loopback", network = (allow = ["local", "private", "public"])),
@@ -177,7 +177,7 @@ ${workers.join("\n")}
  * Starts one workerd process serving `names`. `storage`: "disk" (a temp dir on the root filesystem) or
  * "tmpfs" (/dev/shm) for the Durable Objects' SQLite files.
  */
-export async function startWorkerd({ root, env, names, storage = "disk", inspectorPort }) {
+export async function startWorkerd({ root, env, names, storage = "disk", inspectorPort, v8Flags }) {
   const dir = mkdtempSync(join(tmpdir(), "sluice-workerd-"));
   const base = storage === "tmpfs" && existsSync(TMPFS) ? TMPFS : dir;
   const storageDir = mkdtempSync(join(base, "sluice-do-"));
@@ -186,7 +186,7 @@ export async function startWorkerd({ root, env, names, storage = "disk", inspect
     copyFileSync(join(root, "bench/workerd/src", file), join(dir, file));
   const ports = {};
   for (const name of names) ports[name] = await freePort();
-  writeFileSync(join(dir, "config.capnp"), workerdConfig({ names, ports, env, storageDir }));
+  writeFileSync(join(dir, "config.capnp"), workerdConfig({ names, ports, env, storageDir, v8Flags }));
   const inspector = inspectorPort ? [`--inspector-addr=127.0.0.1:${inspectorPort}`] : [];
   const server = spawnServer(workerdBinary, ["serve", join(dir, "config.capnp"), ...inspector], dir);
   await waitForPort(ports[names[0]]);

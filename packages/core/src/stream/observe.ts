@@ -7,6 +7,10 @@
  *   it), so it never makes the tee pull a larger block than the client needs: the client gets each chunk as
  *   soon as it arrives. After a short read it pauses `pauseMs`, letting chunks pile up in its branch, so it
  *   wakes a few times per stream instead of once per event. Its lag is bounded by that pause.
+ * - A read that fills the buffer means the observer is behind (a stream faster than ~10 MB/s): the buffer
+ *   grows, up to 1 MB, so it catches up in fewer reads. What it is behind by, the tee holds for it: in workerd
+ *   peak memory grows with the length of such a stream (bench/README.md), about half as fast as with a fixed
+ *   64 KB buffer. A stream at model speed never fills even the first buffer.
  * - Backpressure: workerd's tee never lets the read branch run ahead of a branch that is being pumped, and the
  *   pass-through's writes complete only when the client reads. A slow client therefore slows the upstream
  *   read; nothing is buffered for it beyond the runtime's own pipe buffers.
@@ -45,7 +49,9 @@ export interface ObserveOptions {
 }
 
 const STALL = Symbol("stall");
+/** The observer's first read buffer, and the most it grows to on a stream it cannot keep up with. */
 const BUFFER = 64 * 1024;
+const MAX_BUFFER = 1024 * 1024;
 const encoder = new TextEncoder();
 
 type Read = (view: Uint8Array) => Promise<ReadableStreamReadResult<Uint8Array>>;
@@ -171,7 +177,8 @@ async function observe(
     else watchdog = setTimeout(check, options.idleTimeoutMs - idle);
   };
   if (watchIdle) watchdog = setTimeout(check, options.idleTimeoutMs);
-  let buffer = new ArrayBuffer(BUFFER);
+  let size = BUFFER;
+  let buffer = new ArrayBuffer(size);
   try {
     for (;;) {
       let result: ReadableStreamReadResult<Uint8Array>;
@@ -188,10 +195,14 @@ async function observe(
       const chunk = result.value;
       lastActivity = Date.now();
       take(chunk);
-      // BYOB hands the same buffer back (transferred): reuse it, nothing is allocated per read.
-      if (chunk.buffer.byteLength === BUFFER) buffer = chunk.buffer as ArrayBuffer;
-      else buffer = new ArrayBuffer(BUFFER);
-      if (pauseMs > 0 && chunk.byteLength < BUFFER / 2) await sleep(pauseMs);
+      if (chunk.byteLength === size && size < MAX_BUFFER) {
+        size = Math.min(MAX_BUFFER, size * 4);
+        buffer = new ArrayBuffer(size);
+      } else if (chunk.buffer.byteLength === size) {
+        // BYOB hands the same buffer back (transferred): reuse it, nothing is allocated per read.
+        buffer = chunk.buffer as ArrayBuffer;
+      } else buffer = new ArrayBuffer(size);
+      if (pauseMs > 0 && chunk.byteLength < size / 2) await sleep(pauseMs);
     }
   } finally {
     clearTimeout(watchdog);
