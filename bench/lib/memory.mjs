@@ -48,6 +48,7 @@ const CAPPED_TARGETS = [
   "bare",
   "floor-pump",
   "sluice-plain",
+  "sluice-resume",
   "sluice-native",
   "sluice-basic",
   "sluice-native-basic",

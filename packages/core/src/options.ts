@@ -125,7 +125,9 @@ export interface UpstreamOptions {
   holdPreambleMs?: number;
   /**
    * Opt-in, Anthropic only: when a stream breaks after content was sent, continue it with a prefilled
-   * request spliced into the same client stream. `true` allows one resumption per call.
+   * request spliced into the same client stream. `true` allows one resumption per call. The text sent so
+   * far is held for the prefill; a stream past 4 Mi characters of text (longer than any model's answer)
+   * is no longer resumed, and lets it go.
    */
   streamResumption?: boolean | { maxResumes?: number };
   /**

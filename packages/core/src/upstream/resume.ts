@@ -5,6 +5,8 @@
  * consistent). Text blocks only: a stream with a thinking or tool_use block is not resumed, and neither is
  * one the model cannot prefill. The continuation's request is re-serialized, so it misses the prompt cache
  * for the part after the last breakpoint; trailing whitespace of the prefill is trimmed, as the API asks.
+ * The text so far is held for the prefill, so a stream longer than any model's answer (`maxPrefillChars`)
+ * stops being resumable and lets it go: memory stays bounded whatever the upstream sends.
  */
 import { jsonEventReader } from "../stream/sse-reader.js";
 
@@ -20,14 +22,19 @@ export interface StreamResumer {
   estimatedLostOutputTokens(): number;
 }
 
+/** 4 Mi characters: well above the longest answer a model writes (128k tokens is ~0.5 MB of text). */
+const MAX_PREFILL_CHARS = 4 * 1024 * 1024;
+
 /** Builds a resumer; `send` issues the continuation request with the given body. */
 export function anthropicResumer(
   request: Json,
   send: (body: Uint8Array) => Promise<ReadableStream<Uint8Array> | undefined>,
   maxResumes: number,
+  maxPrefillChars = MAX_PREFILL_CHARS,
 ): StreamResumer {
   let text = "";
-  let sinceResume = "";
+  /** Characters of text since the last resumption: the interrupted part's estimated cost. */
+  let sinceResume = 0;
   let index = -1;
   let open = false;
   let resumable = true;
@@ -41,8 +48,13 @@ export function anthropicResumer(
     } else if (event.type === "content_block_delta") {
       const delta = isObject(event.delta) ? event.delta : {};
       if (delta.type === "text_delta" && typeof delta.text === "string") {
+        sinceResume += delta.text.length;
+        if (!resumable) return;
         text += delta.text;
-        sinceResume += delta.text;
+        if (text.length > maxPrefillChars) {
+          resumable = false;
+          text = "";
+        }
       } else resumable = false;
     } else if (event.type === "content_block_stop") open = false;
     else if (event.type === "message_stop") resumable = false;
@@ -50,7 +62,7 @@ export function anthropicResumer(
 
   return {
     observe: (chunk) => reader.push(chunk),
-    estimatedLostOutputTokens: () => Math.ceil(sinceResume.length / 4),
+    estimatedLostOutputTokens: () => Math.ceil(sinceResume / 4),
     async continueAfterBreak() {
       const prefill = text.trimEnd();
       if (!resumable || resumes >= maxResumes || index < 0 || !prefill) return undefined;
@@ -63,7 +75,7 @@ export function anthropicResumer(
       const body = new TextEncoder().encode(JSON.stringify({ ...request, messages, stream: true }));
       const continuation = await send(body).catch(() => undefined);
       if (!continuation) return undefined;
-      sinceResume = "";
+      sinceResume = 0;
       // An open block continues in the continuation's block 0; a closed one is followed by a new block.
       return continuation.pipeThrough(splice(open ? index : index + 1, open));
     },
