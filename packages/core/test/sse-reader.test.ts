@@ -188,4 +188,21 @@ describe("SseReader", () => {
     // The same with \r\n line ends, which go line by line: the same events.
     expect(collect([bytes(text.replace(/\n/g, "\r\n"))])).toEqual(expected);
   });
+
+  it("tests a custom filter on whole events: anchors, empty matches and a global flag behave as on one event", () => {
+    const run = (filter: RegExp, text: string) => {
+      const seen: string[] = [];
+      const reader = new SseReader((data) => seen.push(data), filter);
+      reader.push(bytes(text));
+      reader.end();
+      return seen;
+    };
+    // An empty match at the last line end once looped forever; an anchor past the last event dropped it.
+    expect(run(/(?:)/, "data: a\n\n\n")).toEqual(["a"]);
+    expect(run(/x*/, "data: a\n\ndata: b\n\n\n")).toEqual(["a", "b"]);
+    expect(run(/$/, "data: a\n\n")).toEqual(["a"]);
+    expect(run(/^/, "data: a\n\ndata: b\n\n")).toEqual(["a", "b"]);
+    // A global filter's position does not carry from one event to the next.
+    expect(run(/keep/g, "data: xxkeep\n\ndata: no\n\ndata: keep\n\n")).toEqual(["xxkeep", "keep"]);
+  });
 });

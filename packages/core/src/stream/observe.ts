@@ -202,7 +202,8 @@ async function observe(
         // BYOB hands the same buffer back (transferred): reuse it, nothing is allocated per read.
         buffer = chunk.buffer as ArrayBuffer;
       } else buffer = new ArrayBuffer(size);
-      if (pauseMs > 0 && chunk.byteLength < size / 2) await sleep(pauseMs);
+      // A short read (under half the first buffer): the observer has caught up, let chunks pile up again.
+      if (pauseMs > 0 && chunk.byteLength < BUFFER / 2) await sleep(pauseMs);
     }
   } finally {
     clearTimeout(watchdog);

@@ -40,13 +40,20 @@ export class SseReader {
   private readonly decoder = new TextDecoder();
   private pending = "";
   private data: string[] = [];
-  private search?: RegExp;
 
   /** `filter` picks which events' data to hand on; the default skips those that cannot hold usage or errors. */
+  private readonly filter: RegExp | null;
+
   constructor(
     private readonly onData: (data: string) => void,
-    private readonly filter: RegExp | null = INTERESTING,
-  ) {}
+    filter: RegExp | null = INTERESTING,
+  ) {
+    // A global or sticky filter's `test` would carry its position from one event to the next.
+    this.filter =
+      filter && filter !== INTERESTING && /[gy]/.test(filter.flags)
+        ? new RegExp(filter.source, filter.flags.replace(/[gy]/g, ""))
+        : filter;
+  }
 
   push(chunk: Uint8Array): void {
     this.consume(this.decoder.decode(chunk, { stream: true }));
@@ -64,11 +71,12 @@ export class SseReader {
 
   /**
    * Most events (the text deltas) hold nothing the filter wants. While the text has only \n line ends, the
-   * complete events in it are searched whole for the filter (native substring or regex search), and only an
-   * event it finds is parsed: no per-character loop, no string per line, however large the chunk. A filter
-   * that matches none of an event's raw text matches none of its data either (data is a part of it; the
-   * filter's words cannot span lines). An unfinished event waits whole, unless it grows past SKIM_LIMIT
-   * (then it goes line by line, so it is not rescanned on every chunk).
+   * complete events in it are searched whole, however large the read: for the default filter with native
+   * substring search, parsing only the events that hold one of its words; a custom filter is tested on them
+   * together, and they are skipped when it matches none. No per-character loop, no string per line for what
+   * is skipped. A filter that matches none of an event's raw text matches none of its data either (data is
+   * a part of it; the filter's words cannot span lines). An unfinished event waits whole, unless it grows
+   * past SKIM_LIMIT (then it goes line by line, so it is not rescanned on every chunk).
    */
   private consume(text: string): void {
     const buffer = this.pending + text;
@@ -77,16 +85,26 @@ export class SseReader {
       return;
     }
     const end = buffer.lastIndexOf("\n\n") + 2; // after the last blank line: the end of the last full event
-    const next = this.finder(buffer);
-    for (let from = 0; end >= 2 && from < end; ) {
-      const at = next(from);
-      if (at < 0 || at >= end) break;
-      // The event holding the match: from the blank line before it to the one after it.
-      const before = buffer.lastIndexOf("\n\n", at);
-      const start = before < from ? from : before + 2;
-      const stop = buffer.indexOf("\n\n", at) + 2;
-      this.lines(buffer.slice(start, stop));
-      from = stop;
+    if (end >= 2 && this.filter !== INTERESTING) {
+      // A custom filter is tested on the complete events whole (it may hold anchors or match anywhere): when
+      // it matches none of them they are skipped, otherwise everything goes line by line.
+      if (this.filter.test(buffer.slice(0, end))) {
+        this.lines(buffer);
+        return;
+      }
+    } else if (end >= 2) {
+      // The default filter's words hold no line end: only the events holding one are parsed.
+      const next = this.finder(buffer);
+      for (let from = 0; from < end; ) {
+        const at = next(from);
+        if (at < 0 || at >= end) break;
+        // The event holding the match: from the blank line before it to the one after it (at or before `end`).
+        const before = buffer.lastIndexOf("\n\n", at);
+        const start = before < from ? from : before + 2;
+        const stop = buffer.indexOf("\n\n", at) + 2;
+        this.lines(buffer.slice(start, stop));
+        from = stop;
+      }
     }
     const rest = end >= 2 ? buffer.slice(end) : buffer;
     if (rest.length <= SKIM_LIMIT) this.pending = rest;
@@ -94,29 +112,19 @@ export class SseReader {
   }
 
   /**
-   * Where the filter next matches `buffer` at or after `from` (-1: nowhere). Each word's next position is
-   * remembered, so a buffer full of wanted events (Gemini's usage is in every one) is still searched once.
+   * Where the default filter next matches `buffer` at or after `from` (-1: nowhere). Each word's next position
+   * is remembered, so a buffer full of wanted events (Gemini's usage is in every one) is still searched once.
    */
   private finder(buffer: string): (from: number) => number {
-    if (this.filter === INTERESTING) {
-      const found = INTERESTING_WORDS.map(() => -2); // -2: not searched yet; -1: no more
-      return (from) => {
-        let first = -1;
-        for (let w = 0; w < found.length; w++) {
-          if (found[w]! !== -1 && found[w]! < from) found[w] = nextWord(buffer, w, from);
-          const at = found[w]!;
-          if (at >= 0 && (first < 0 || at < first)) first = at;
-        }
-        return first;
-      };
-    }
-    // The filter's own flags, made global so a search can start at `from`.
-    if (!this.search)
-      this.search = new RegExp(this.filter!.source, `${this.filter!.flags.replace(/[gy]/g, "")}g`);
-    const search = this.search;
+    const found = INTERESTING_WORDS.map(() => -2); // -2: not searched yet; -1: no more
     return (from) => {
-      search.lastIndex = from;
-      return search.exec(buffer)?.index ?? -1;
+      let first = -1;
+      for (let w = 0; w < found.length; w++) {
+        if (found[w]! !== -1 && found[w]! < from) found[w] = nextWord(buffer, w, from);
+        const at = found[w]!;
+        if (at >= 0 && (first < 0 || at < first)) first = at;
+      }
+      return first;
     };
   }
 
