@@ -121,6 +121,13 @@ export interface UpstreamOptions {
   };
   /** Per-target circuit breaker kept in `stores.counters`. Default: off. */
   circuitBreaker?: CircuitBreakerOptions | false;
+  /**
+   * Pass the provider's rate-limit headers (`anthropic-ratelimit-*`, `x-ratelimit-*`) on calls made with the
+   * operator's key. Default false: they describe the operator's whole account, which every client key
+   * shares (another client's traffic shows in them), not the caller's own limits. BYOK calls always get them
+   * (the account is the caller's). Sluice's metrics read them either way (`upstreamTokensRemaining`).
+   */
+  providerRateLimitHeaders?: boolean;
   /** How long an Anthropic stream's preamble may be held waiting for its first content event. Default 2000; 0: off. */
   holdPreambleMs?: number;
   /**
@@ -198,6 +205,8 @@ export interface ResolvedOptions {
   translate: boolean;
   breaker?: CircuitBreaker;
   holdPreambleMs: number;
+  /** The operator's account's rate-limit headers reach the client (`upstream.providerRateLimitHeaders`). */
+  providerRateLimitHeaders: boolean;
   maxResumes: number;
   /** The runtime's pass-through stream, when it has one: streamed answers are pumped into it. */
   passThrough?: PassThrough;
@@ -252,6 +261,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
         ? new CircuitBreaker(stores.counters, upstream.circuitBreaker)
         : undefined,
     holdPreambleMs: upstream.holdPreambleMs ?? 2000,
+    providerRateLimitHeaders: upstream.providerRateLimitHeaders ?? false,
     passThrough,
     nativeStreams: !!upstream.nativeStreams,
     maxResumes:

@@ -99,10 +99,8 @@ export function under(prefix: string, endpoints: Endpoint[]): Endpoint[] {
  */
 export const OPENAI_HEADERS: NonNullable<ProviderSpec["headers"]> = {
   request: { names: ["openai-beta", "idempotency-key"] },
-  response: {
-    names: ["x-request-id", "openai-processing-ms", "openai-version"],
-    prefixes: ["x-ratelimit-"],
-  },
+  response: { names: ["x-request-id", "openai-processing-ms", "openai-version"] },
+  account: { names: [], prefixes: ["x-ratelimit-"] },
 };
 
 /**

@@ -105,8 +105,11 @@ export interface ProviderSpec<N extends string = ProviderName> {
   /**
    * What crosses the gateway for this provider: request headers sent upstream (beside the credential
    * `applyUpstreamAuth` sets) and response headers returned to the client. Everything else is dropped.
+   * `account`: response headers that describe the account whose key made the call (its rate-limit state).
+   * They reach the client only when that account is the caller's own (BYOK), or the operator opts in
+   * (`upstream.providerRateLimitHeaders`): the operator's account is shared by every client key.
    */
-  headers?: { request: HeaderAllowList; response: HeaderAllowList };
+  headers?: { request: HeaderAllowList; response: HeaderAllowList; account?: HeaderAllowList };
   /** Reads token usage (and in-stream errors) from a whole answer or one stream event. */
   readUsage: UsageReader;
   /** How a request caps its output; the default reads `max_completion_tokens`, `max_tokens`, `max_output_tokens` and `n`. */

@@ -139,7 +139,8 @@ export const anthropic = defineProvider({
   // https://docs.claude.com/en/api/versioning · /beta-headers · /rate-limits#response-headers
   headers: {
     request: { names: ["anthropic-version", "anthropic-beta"] },
-    response: { names: ["request-id", "x-request-id"], prefixes: ["anthropic-ratelimit-"] },
+    response: { names: ["request-id", "x-request-id"] },
+    account: { names: [], prefixes: ["anthropic-ratelimit-"] },
   },
   streamErrorEvent: (failure, message) => `event: error\ndata: ${errorJson(500, failure, message)}\n\n`,
   readUsage: readAnthropicUsage,
