@@ -22,9 +22,13 @@ export const RTT_LEASE = 16;
 const TMPFS = "/dev/shm";
 const str = (value) => JSON.stringify(String(value));
 
-/** Bundles the Sluice bench Worker exactly as a deploy would, into `dir` (once per run). */
+/**
+ * Bundles the Sluice bench Worker exactly as a deploy would, into `dir` (once per run). For an A/B of two
+ * builds, `SLUICE_BENCH_BUNDLE=<a saved sluice.js>` serves that bundle instead (read at each start).
+ */
 let bundled;
 export function bundleSluiceWorker(root) {
+  if (process.env.SLUICE_BENCH_BUNDLE) return process.env.SLUICE_BENCH_BUNDLE;
   if (bundled) return bundled;
   const dir = mkdtempSync(join(tmpdir(), "sluice-bundle-"));
   execFileSync(join(root, "bench/node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", dir], {
@@ -87,6 +91,11 @@ function targetSpecs(env) {
     "floor-teepipe": floor("teepipe"),
     "floor-teepaced": floor("teepaced"),
     "floor-teepacedpipe": floor("teepacedpipe"),
+    "floor-gate": floor("gate"),
+    "floor-digest": floor("digest"),
+    "floor-rewrap": floor("rewrap"),
+    "floor-copyhdr": floor("copyhdr"),
+    "floor-buffer": floor("buffer"),
     "sluice-plain": sluice("plain", { rate: false, extra: [text("BENCH_METRICS", "off")] }),
     "sluice-nohold": sluice("plain", {
       rate: false,

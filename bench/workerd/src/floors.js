@@ -12,6 +12,15 @@
 //            for a tail (the shape of Sluice's native path, which appends an error event when the upstream breaks);
 //   "teepipe" "tee" with the client's branch piped natively into an IdentityTransformStream, then a tail
 //            written after it (how an error event can still be appended on a native path);
+//   "gate"   every byte checked by JS before the client gets it, a block at a time: the tee's second branch
+//            drained into a crypto.DigestStream (so the tee keeps pulling the upstream and the first branch's
+//            reads take everything that arrived), the first read paced like "teepaced" and written to the
+//            client. Measured to price a full-stream key scrub: the drain alone ("digest") costs more than
+//            the pump saves;
+//   "digest" the upstream piped natively into a DigestStream, a 4-byte answer (the drain's own cost);
+//   "rewrap" the upstream's body in a new Response built from it (its headers copied natively);
+//   "copyhdr" the same with the headers copied one by one in JS (forEach, set), as an allow-list must;
+//   "buffer" the body read whole (arrayBuffer) and answered from memory, as a JSON answer that is checked is;
 //   "byob"   the pump reading with BYOB readAtLeast(1) into a reused 64 KB buffer (reads take all that arrived);
 //   "pull"   a JS byte stream whose pull() reads one upstream chunk and enqueues it (no parsing);
 //   "do"     one Durable Object RPC doing one SQLite upsert per request, then the bare passthrough;
@@ -124,6 +133,23 @@ async function observePaced(branch, pauseMs) {
   }
 }
 
+/** "gate": the client's bytes go through JavaScript a block at a time (the check itself left out). */
+async function gate(branch, writable, pauseMs) {
+  const reader = branch.getReader({ mode: "byob" });
+  const writer = writable.getWriter();
+  let buffer = new ArrayBuffer(64 * 1024);
+  for (;;) {
+    const { done, value } = await reader.readAtLeast(1, new Uint8Array(buffer));
+    if (value?.byteLength) {
+      await writer.write(value);
+      buffer = value.buffer.byteLength ? value.buffer : new ArrayBuffer(64 * 1024);
+    }
+    if (done) break;
+    if (pauseMs > 0 && value.byteLength < 32 * 1024) await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  await writer.close();
+}
+
 export default {
   async fetch(request, env, ctx) {
     if (env.FLOOR?.startsWith("do")) {
@@ -135,6 +161,19 @@ export default {
     }
     const upstream = await forward(request, env);
     if (!upstream.body) return upstream;
+    // Non-streamed attribution: what a response's headers and a buffered body cost in themselves.
+    if (env.FLOOR === "rewrap") return new Response(upstream.body, upstream);
+    if (env.FLOOR === "copyhdr") {
+      const h = new Headers();
+      upstream.headers.forEach((v, n) => {
+        h.set(n, v);
+      });
+      return new Response(upstream.body, { status: upstream.status, headers: h });
+    }
+    if (env.FLOOR === "buffer") {
+      const bytes = await upstream.arrayBuffer();
+      return new Response(bytes, upstream);
+    }
     if (env.FLOOR === "pump") {
       const { readable, writable } = new IdentityTransformStream();
       ctx.waitUntil(pump(upstream.body, writable));
@@ -165,6 +204,18 @@ export default {
       const [client, observer] = upstream.body.tee();
       ctx.waitUntil(observe(observer, env.FLOOR === "tee1" ? 1 : undefined));
       return new Response(client, upstream);
+    }
+    if (env.FLOOR === "digest") {
+      // The drain "gate" needs, alone: the upstream piped natively into a DigestStream, nothing sent on.
+      await upstream.body.pipeTo(new crypto.DigestStream("MD5"));
+      return new Response("done");
+    }
+    if (env.FLOOR === "gate") {
+      const [client, drain] = upstream.body.tee();
+      ctx.waitUntil(drain.pipeTo(new crypto.DigestStream("MD5")).catch(() => {}));
+      const { readable, writable } = new IdentityTransformStream();
+      ctx.waitUntil(gate(client, writable, 5).catch(() => {}));
+      return new Response(readable, upstream);
     }
     if (env.FLOOR === "teepacedpipe") {
       const [client, observer] = upstream.body.tee();
