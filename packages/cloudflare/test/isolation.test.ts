@@ -228,3 +228,19 @@ describe("admin API hardening", () => {
     expect(result.status).toBe(400);
   });
 });
+
+describe("the operator's account state (fake upstream)", () => {
+  test("the operator account's rate-limit headers reach the client only when the operator opts in", async () => {
+    const ratelimit = (headers: Headers) =>
+      [...headers.keys()].filter((n) => n.startsWith("anthropic-ratelimit-"));
+    const shared = await gateway().call("/anthropic/v1/messages", { json: claude("hi") });
+    expect(shared.status).toBe(200);
+    expect(shared.response.headers.get("request-id")).toBeTruthy();
+    expect(ratelimit(shared.response.headers)).toEqual([]);
+    const optedIn = await gateway({ gateway: { upstream: { providerRateLimitHeaders: true } } }).call(
+      "/anthropic/v1/messages",
+      { json: claude("hi") },
+    );
+    expect(ratelimit(optedIn.response.headers).length).toBeGreaterThan(0);
+  });
+});
