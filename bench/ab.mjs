@@ -4,6 +4,8 @@
 //
 //   node bench/ab.mjs --save /tmp/a.js                  bundle the current tree (after `pnpm build`)
 //   node bench/ab.mjs /tmp/a.js,/tmp/b.js [rounds] [seconds] [target] [floor]
+//   node bench/ab.mjs --events 1000 /tmp/a.js,/tmp/b.js 5 4 sluice-plain floor-pump
+//                                                       streamed Anthropic calls of N events: CPU µs per event
 //
 // Defaults: 7 rounds of 4 s, target sluice-basic, floor floor-do (served beside the first bundle; "-": none).
 // Run the same bundle twice (a.js,a.js copied) to see the noise: about ±10 µs per request here.
@@ -19,6 +21,10 @@ import { bundleSluiceWorker, startWorkerd } from "./runtimes/workerd.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
+const eventsAt = args.indexOf("--events");
+const events = eventsAt >= 0 ? Number(args.splice(eventsAt, 2)[1]) : 0;
+// Streams run on 8 connections, as the long-stream section does; non-streamed calls on wrk's 32.
+const connections = events ? 8 : 32;
 if (args[0] === "--save") {
   copyFileSync(bundleSluiceWorker(root), args[1]);
   console.log(`saved ${args[1]}`);
@@ -52,21 +58,24 @@ try {
       runs.push({ label, url: `${t.url}/anthropic/v1/messages`, pid: t.pid, cpu: [], rps: [] });
     }
   }
-  const request = anthropicRequest(false);
-  for (const run of runs) await wrk(run.url, { ...request, seconds: 1 });
+  const request = events ? anthropicRequest(true, events) : anthropicRequest(false);
+  for (const run of runs) await wrk(run.url, { ...request, seconds: 1, connections });
   for (let round = 0; round < Number(rounds); round++) {
     for (const run of round % 2 ? [...runs].reverse() : runs) {
       const before = cpuSeconds(run.pid);
-      const result = await wrk(run.url, { ...request, seconds: Number(seconds) });
+      const result = await wrk(run.url, { ...request, seconds: Number(seconds), connections });
       run.cpu.push(((cpuSeconds(run.pid) - before) * 1000) / result.requests);
       run.rps.push(result.rps);
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const run of runs) {
-    const cpus = run.cpu.map((x) => x.toFixed(3)).join(" ");
+    // Per event for streams (µs), per request otherwise (ms).
+    const per = events ? run.cpu.map((ms) => (ms * 1000) / events) : run.cpu;
+    const unit = events ? "CPU µs/event" : "CPU ms/req";
+    const all = per.map((x) => x.toFixed(events ? 1 : 3)).join(" ");
     console.log(
-      `${run.label.padEnd(24)} CPU ms/req ${median(run.cpu).toFixed(3)} [${cpus}]  req/s ${median(run.rps).toFixed(0)}`,
+      `${run.label.padEnd(24)} ${unit} ${median(per).toFixed(events ? 1 : 3)} [${all}]  req/s ${median(run.rps).toFixed(0)}`,
     );
   }
 } finally {

@@ -106,6 +106,11 @@ function targetSpecs(env) {
       rate: false,
       extra: [text("BENCH_METRICS", "off"), text("BENCH_RESUME", "1")],
     }),
+    // Cross-provider translation: Anthropic calls answered by OpenAI through a fallback (sluice.ts).
+    "sluice-translate": sluice("plain", {
+      rate: false,
+      extra: [text("BENCH_METRICS", "off"), text("BENCH_TRANSLATE", "1")],
+    }),
     "sluice-native": sluice("plain", {
       rate: false,
       extra: [text("BENCH_METRICS", "off"), text("BENCH_NATIVE", "1")],

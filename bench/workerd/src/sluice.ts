@@ -22,6 +22,18 @@ const options: CloudflareOptions = {
     ...(env.BENCH_HOLD !== undefined ? { upstream: { holdPreambleMs: Number(env.BENCH_HOLD) } } : {}),
     // BENCH_RESUME=1: stream resumption, which keeps every chunk on the JavaScript path.
     ...(env.BENCH_RESUME ? { upstream: { streamResumption: true } } : {}),
+    // BENCH_TRANSLATE=1: every Anthropic call answered by OpenAI and translated back (the Anthropic upstream
+    // is a closed port, so each call falls back at once; the failed connect is per call, not per event).
+    ...(env.BENCH_TRANSLATE
+      ? {
+          providers: { anthropic: { baseUrl: "http://127.0.0.1:9" } },
+          upstream: {
+            translate: true,
+            retry: { maxRetries: 0 },
+            fallbacks: { "*": [{ provider: "openai" as const, model: "gpt-4o-mini" }] },
+          },
+        }
+      : {}),
     // BENCH_LEASE=N: rate-limit token leasing of N tokens per Durable Object round trip; "off": none, every
     // call takes its token from the object. Unset: the default (`size: "auto"`).
     ...(env.BENCH_LEASE === "off"
