@@ -4,8 +4,9 @@
  * the others' traffic: they are withheld, unless the operator opts in. With BYOK they are the caller's own.
  * Sluice's metrics still read them.
  */
-import { FAKE_KEYS } from "@sluice/fake-upstream";
+import { FAKE_KEYS, startFakeUpstream } from "@sluice/fake-upstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memorySecrets } from "../src/memory/index.js";
 import { anthropicHeaders, bearerHeaders, post, type Stack, startStack } from "./helpers.js";
 
 const ANTHROPIC = JSON.stringify({
@@ -75,5 +76,35 @@ describe("provider rate-limit headers", () => {
     await response.arrayBuffer();
     expect(response.status).toBe(200);
     expect(response.headers.get("anthropic-ratelimit-tokens-remaining")).toMatch(/^\d+$/);
+  });
+
+  it("are withheld on a BYOK call that a fallback answered with the operator's key", async () => {
+    const own = "sk-ant-callers-own-key-000000001";
+    const fake = await startFakeUpstream({ keys: { anthropic: [own, FAKE_KEYS.anthropic] } });
+    const stack = await startStack(
+      {
+        secrets: memorySecrets({ ANTHROPIC_API_KEY: FAKE_KEYS.anthropic }),
+        providers: { anthropic: { baseUrl: fake.baseUrls.anthropic } },
+        clients: { byok: true },
+        upstream: { retry: { maxRetries: 0 }, fallbacks: { "*": [{ keySecret: "ANTHROPIC_API_KEY" }] } },
+      },
+      fake,
+    );
+    try {
+      const id = crypto.randomUUID();
+      const response = await post(`${stack.url}/anthropic/v1/messages`, ANTHROPIC, {
+        ...anthropicHeaders(own),
+        "x-fake-fault": `status=529,times=1,id=${id}`,
+      });
+      await response.arrayBuffer();
+      expect(response.status).toBe(200);
+      // The primary (the caller's key) was overloaded; the fallback used the operator's.
+      const keys = fake.records.slice(-2).map((r) => r.headers["x-api-key"]);
+      expect(keys).toEqual([own, FAKE_KEYS.anthropic]);
+      expect(rateLimitHeaders(response.headers)).toEqual([]);
+    } finally {
+      await stack.close();
+      await fake.close();
+    }
   });
 });

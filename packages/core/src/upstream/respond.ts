@@ -103,9 +103,10 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
   // pass-through answers against every key the call could have used.
   const wide = !response.ok || ctx.endpoint.kind === "passthrough";
   const scrub = redactor(wide ? await operatorKeys(ctx, target) : [ctx.providerKey, ...target.keys]);
-  // The provider's rate-limit headers describe the account whose key was sent: the caller's own with BYOK,
-  // otherwise the operator's, shared by every client key (docs/security.md, boundary 2).
-  const account = ctx.byok || options.providerRateLimitHeaders;
+  // The provider's rate-limit headers describe the account whose key was sent: the caller's own with BYOK
+  // (unless a fallback answered with a key of the operator's), otherwise the operator's, shared by every
+  // client key (docs/security.md, boundary 2).
+  const account = options.providerRateLimitHeaders || (ctx.byok && target.keys[0] === ctx.providerKey);
   const headers = clientResponseHeaders(response.headers, sse, target.provider, scrub.holds, account);
   if (failure) headers.set(FAILURE_HEADER, failure);
   if (failure && isRetryable(response.status)) headers.set("x-should-retry", "false");
