@@ -124,8 +124,9 @@ export interface UpstreamOptions {
   /**
    * Pass the provider's rate-limit headers (`anthropic-ratelimit-*`, `x-ratelimit-*`) on calls made with the
    * operator's key. Default false: they describe the operator's whole account, which every client key
-   * shares (another client's traffic shows in them), not the caller's own limits. BYOK calls answered with the
-   * caller's own key get them (the account is theirs); a fallback that used a key of the operator's does not. Sluice's metrics read them either way (`upstreamTokensRemaining`).
+   * shares (another client's traffic shows in them), not the caller's own limits. BYOK calls answered with
+   * the caller's own key get them (the account is theirs); a fallback that used a key of the operator's does
+   * not. Sluice's metrics read them either way (`upstreamTokensRemaining`).
    */
   providerRateLimitHeaders?: boolean;
   /** How long an Anthropic stream's preamble may be held waiting for its first content event. Default 2000; 0: off. */
