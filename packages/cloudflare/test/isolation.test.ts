@@ -235,6 +235,8 @@ describe("the operator's account state (fake upstream)", () => {
       [...headers.keys()].filter((n) => n.startsWith("anthropic-ratelimit-"));
     const shared = await gateway().call("/anthropic/v1/messages", { json: claude("hi") });
     expect(shared.status).toBe(200);
+    // Answered by the upstream, not the response cache (which never stores these headers).
+    expect(shared.response.headers.get("x-sluice-cache")).not.toBe("HIT");
     expect(shared.response.headers.get("request-id")).toBeTruthy();
     expect(ratelimit(shared.response.headers)).toEqual([]);
     const optedIn = await gateway({ gateway: { upstream: { providerRateLimitHeaders: true } } }).call(

@@ -4,9 +4,11 @@
  * the others' traffic: they are withheld, unless the operator opts in. With BYOK they are the caller's own.
  * Sluice's metrics still read them.
  */
-import { FAKE_KEYS, startFakeUpstream } from "@sluice/fake-upstream";
+import { FAKE_KEYS, type FakeUpstream, startFakeUpstream } from "@sluice/fake-upstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memorySecrets } from "../src/memory/index.js";
+import { PROVIDERS } from "../src/providers/index.js";
+import { clientResponseHeaders } from "../src/upstream/headers.js";
 import { anthropicHeaders, bearerHeaders, post, type Stack, startStack } from "./helpers.js";
 
 const ANTHROPIC = JSON.stringify({
@@ -20,15 +22,12 @@ const rateLimitHeaders = (headers: Headers) =>
 
 let shared: Stack;
 let optedIn: Stack;
-let byok: Stack;
 beforeAll(async () => {
   shared = await startStack();
   optedIn = await startStack({ upstream: { providerRateLimitHeaders: true } }, shared.fake);
-  byok = await startStack({ clients: { byok: true } }, shared.fake);
 });
 afterAll(async () => {
   await optedIn?.close();
-  await byok?.close();
   await shared?.close();
 });
 
@@ -67,44 +66,83 @@ describe("provider rate-limit headers", () => {
     expect(openai.headers.get("x-ratelimit-remaining-requests")).toMatch(/^\d+$/);
   });
 
-  it("pass on a BYOK call: the account is the caller's own", async () => {
-    const response = await post(
-      `${byok.url}/anthropic/v1/messages`,
-      ANTHROPIC,
-      anthropicHeaders(FAKE_KEYS.anthropic),
-    );
-    await response.arrayBuffer();
-    expect(response.status).toBe(200);
-    expect(response.headers.get("anthropic-ratelimit-tokens-remaining")).toMatch(/^\d+$/);
+  it("an account header stays one when a provider's response list names it too (a custom spec)", () => {
+    const spec = {
+      ...PROVIDERS.openai,
+      headers: {
+        request: { names: [] },
+        response: { names: ["x-request-id"], prefixes: ["x-ratelimit-"] },
+        account: { names: [], prefixes: ["x-ratelimit-"] },
+      },
+    };
+    const upstream = new Headers({ "x-ratelimit-remaining-requests": "9", "x-request-id": "req_1" });
+    const withheld = clientResponseHeaders(upstream, false, spec, undefined, false);
+    expect([...withheld.keys()]).toEqual(["x-request-id"]);
+    const passed = clientResponseHeaders(upstream, false, spec, undefined, true);
+    expect(passed.get("x-ratelimit-remaining-requests")).toBe("9");
   });
 
-  it("are withheld on a BYOK call that a fallback answered with the operator's key", async () => {
+  describe("on BYOK calls", () => {
+    // The caller's own key and the operator's are different accounts at the fake upstream.
     const own = "sk-ant-callers-own-key-000000001";
-    const fake = await startFakeUpstream({ keys: { anthropic: [own, FAKE_KEYS.anthropic] } });
-    const stack = await startStack(
-      {
-        secrets: memorySecrets({ ANTHROPIC_API_KEY: FAKE_KEYS.anthropic }),
-        providers: { anthropic: { baseUrl: fake.baseUrls.anthropic } },
-        clients: { byok: true },
-        upstream: { retry: { maxRetries: 0 }, fallbacks: { "*": [{ keySecret: "ANTHROPIC_API_KEY" }] } },
-      },
-      fake,
-    );
-    try {
-      const id = crypto.randomUUID();
-      const response = await post(`${stack.url}/anthropic/v1/messages`, ANTHROPIC, {
-        ...anthropicHeaders(own),
-        "x-fake-fault": `status=529,times=1,id=${id}`,
-      });
+    let fake: FakeUpstream;
+    let stack: Stack;
+    beforeAll(async () => {
+      fake = await startFakeUpstream({ keys: { anthropic: [own, FAKE_KEYS.anthropic] } });
+      stack = await startStack(
+        {
+          secrets: memorySecrets({ ANTHROPIC_API_KEY: FAKE_KEYS.anthropic }),
+          providers: { anthropic: { baseUrl: fake.baseUrls.anthropic } },
+          clients: { byok: true },
+          upstream: {
+            retry: { maxRetries: 0 },
+            fallbacks: {
+              // Another model on the caller's own key, and the operator's key.
+              "claude-haiku-4-5": [{ model: "claude-sonnet-4-5" }],
+              "claude-opus-4-1": [{ keySecret: "ANTHROPIC_API_KEY" }],
+            },
+          },
+        },
+        fake,
+      );
+    });
+    afterAll(async () => {
+      await stack?.close();
+      await fake?.close();
+    });
+    /** A call whose first attempt is overloaded (529), so its fallback answers. */
+    async function overloadedFirst(model: string) {
+      const response = await post(
+        `${stack.url}/anthropic/v1/messages`,
+        ANTHROPIC.replace("claude-haiku-4-5", model),
+        {
+          ...anthropicHeaders(own),
+          "x-fake-fault": `status=529,times=1,id=${crypto.randomUUID()}`,
+        },
+      );
       await response.arrayBuffer();
       expect(response.status).toBe(200);
-      // The primary (the caller's key) was overloaded; the fallback used the operator's.
-      const keys = fake.records.slice(-2).map((r) => r.headers["x-api-key"]);
+      return { response, keys: fake.records.slice(-2).map((r) => r.headers["x-api-key"]) };
+    }
+
+    it("pass when the caller's own key answered", async () => {
+      const response = await post(`${stack.url}/anthropic/v1/messages`, ANTHROPIC, anthropicHeaders(own));
+      await response.arrayBuffer();
+      expect(response.status).toBe(200);
+      expect(fake.records.at(-1)!.headers["x-api-key"]).toBe(own);
+      expect(response.headers.get("anthropic-ratelimit-tokens-remaining")).toMatch(/^\d+$/);
+    });
+
+    it("pass when a fallback answered with the caller's own key", async () => {
+      const { response, keys } = await overloadedFirst("claude-haiku-4-5");
+      expect(keys).toEqual([own, own]);
+      expect(response.headers.get("anthropic-ratelimit-tokens-remaining")).toMatch(/^\d+$/);
+    });
+
+    it("are withheld when a fallback answered with the operator's key", async () => {
+      const { response, keys } = await overloadedFirst("claude-opus-4-1");
       expect(keys).toEqual([own, FAKE_KEYS.anthropic]);
       expect(rateLimitHeaders(response.headers)).toEqual([]);
-    } finally {
-      await stack.close();
-      await fake.close();
-    }
+    });
   });
 });

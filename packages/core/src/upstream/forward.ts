@@ -17,6 +17,8 @@ import { planTargets, type Target } from "./targets.js";
 
 type Sent = {
   ok: true;
+  /** The key this request carried (the primary, a secondary after rotation, a fallback's). */
+  key: string;
   response: Response;
   body: ReadableStream<Uint8Array> | ChunkReader | null;
   control: AbortController;
@@ -113,9 +115,10 @@ export async function forwardUpstream(ctx: GatewayContext): Promise<Response> {
     if (breaker && response.ok) void breaker.success(target.id).catch(() => {});
     ctx.answered = { provider: target.provider.name, model: target.model };
     ctx.upstreamHeaders = response.headers;
-    const { body, control, release } = outcome;
+    const { body, control, release, key } = outcome;
     const answer = await respond(ctx, {
       target,
+      key,
       response,
       body,
       control,
@@ -206,6 +209,7 @@ async function send(ctx: GatewayContext, target: Target, key: string): Promise<O
     slot();
     return {
       ok: true,
+      key,
       response,
       body: response.body,
       control,

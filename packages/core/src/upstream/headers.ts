@@ -91,7 +91,7 @@ export function upstreamRequestHeaders(incoming: Headers, provider: ProviderSpec
  * The upstream's headers the client sees: the allow-listed ones, minus any whose value holds a secret
  * (`scrub` says which); the provider's account headers (rate-limit state) only when `account` says the
  * caller may see them. Framing is the runtime's; `access-control-*` is Sluice's CORS policy, never the
- * upstream's. Each header passed on costs CPU in workerd (~2.5 µs, docs/benchmarks.md), so the lists stay short.
+ * upstream's. Each header passed on costs CPU in workerd (~2 µs, bench/README.md), so the lists stay short.
  */
 export function clientResponseHeaders(
   upstream: Headers,
@@ -103,12 +103,10 @@ export function clientResponseHeaders(
   const out = new Headers();
   const lists = provider?.headers;
   upstream.forEach((value, name) => {
-    if (
-      !allows(COMMON_RESPONSE, name) &&
-      !allows(lists?.response, name) &&
-      !(account && allows(lists?.account, name))
-    )
-      return;
+    // An account header is one whatever other list also names it.
+    if (allows(lists?.account, name)) {
+      if (!account) return;
+    } else if (!allows(COMMON_RESPONSE, name) && !allows(lists?.response, name)) return;
     if (holdsSecret(value)) return;
     out.set(name, value);
   });

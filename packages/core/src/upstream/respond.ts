@@ -28,6 +28,8 @@ export function shouldNotRetry(maxRetries: number): Record<string, string> {
 /** What came back from one upstream request, ready to be passed on. */
 export interface Received {
   target: Target;
+  /** The key the upstream request carried. */
+  key: string;
   response: Response;
   /** The body to read: the response's own, or what is left after the held-back preamble. */
   body: ReadableStream<Uint8Array> | ChunkReader | null;
@@ -62,7 +64,7 @@ function readWhole(ctx: GatewayContext, status: number, headers: Headers, bytes:
 }
 
 export async function respond(ctx: GatewayContext, received: Received): Promise<Answer> {
-  const { target, response, body, control, release, resumer } = received;
+  const { target, key, response, body, control, release, resumer } = received;
   const { options } = ctx;
   const provider = ctx.provider; // errors always speak the client's provider's shape
   const failure = failureForUpstreamStatus(response.status);
@@ -106,7 +108,7 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
   // The provider's rate-limit headers describe the account whose key was sent: the caller's own with BYOK
   // (unless a fallback answered with a key of the operator's), otherwise the operator's, shared by every
   // client key (docs/security.md, boundary 2).
-  const account = options.providerRateLimitHeaders || (ctx.byok && target.keys[0] === ctx.providerKey);
+  const account = options.providerRateLimitHeaders || (ctx.byok && key === ctx.providerKey);
   const headers = clientResponseHeaders(response.headers, sse, target.provider, scrub.holds, account);
   if (failure) headers.set(FAILURE_HEADER, failure);
   if (failure && isRetryable(response.status)) headers.set("x-should-retry", "false");
