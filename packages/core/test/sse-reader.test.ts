@@ -1,6 +1,7 @@
 /** The pass-through SSE reader: every event's data, however the bytes are split and whatever the line ends. */
 import { describe, expect, it } from "vitest";
-import { SseReader } from "../src/stream/sse-reader.js";
+import { jsonEventReader, MAX_EVENT_CHARS, SseReader } from "../src/stream/sse-reader.js";
+import { openAiToAnthropicStream } from "../src/translate/responses.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -204,5 +205,74 @@ describe("SseReader", () => {
     expect(run(/^/, "data: a\n\ndata: b\n\n")).toEqual(["a", "b"]);
     // A global filter's position does not carry from one event to the next.
     expect(run(/keep/g, "data: xxkeep\n\ndata: no\n\ndata: keep\n\n")).toEqual(["xxkeep", "keep"]);
+  });
+
+  describe("an event longer than MAX_EVENT_CHARS (a hostile upstream)", () => {
+    const huge = MAX_EVENT_CHARS + 1000;
+    const usage = `{"type":"message_delta","usage":{"output_tokens":3}}`;
+    /** Feeds `text` in `size`-byte chunks; returns what was handed on and the most text the reader held. */
+    function feed(parts: string[], size: number) {
+      const seen: string[] = [];
+      const reader = new SseReader((data) => seen.push(data));
+      let held = 0;
+      for (const part of parts) {
+        const all = bytes(part);
+        for (let i = 0; i < all.byteLength; i += size) {
+          reader.push(all.subarray(i, i + size));
+          const state = reader as unknown as { pending: string; data: string[] };
+          held = Math.max(held, state.pending.length + state.data.reduce((n, d) => n + d.length, 0));
+        }
+      }
+      reader.end();
+      return { seen, held };
+    }
+
+    for (const eol of ["\n", "\r\n"]) {
+      it(`is dropped unread, holding no more than the limit, and the events after it still count (${JSON.stringify(eol)})`, () => {
+        const before = `data: ${usage}${eol}${eol}`;
+        const line = `data: {"usage":"${"x".repeat(huge)}"}${eol}${eol}`;
+        const { seen, held } = feed([before, line, before], 64 * 1024);
+        expect(seen).toEqual([usage, usage]);
+        expect(held).toBeLessThanOrEqual(MAX_EVENT_CHARS + 64 * 1024);
+      });
+    }
+
+    it("is dropped when its many data lines add up past the limit", () => {
+      const line = `data: ${"y".repeat(1000)} usage\n`;
+      // Each line holds over 1,000 characters: this many add up to more than the limit.
+      const event = `${line.repeat(Math.ceil(huge / 1000))}\n`;
+      const { seen, held } = feed([event, `data: ${usage}\n\n`], 4096);
+      expect(seen).toEqual([usage]);
+      expect(held).toBeLessThanOrEqual(MAX_EVENT_CHARS + 4096);
+    });
+
+    it("is dropped when the stream ends inside it", () => {
+      const { seen } = feed([`data: ${usage}\n\n`, `data: ${usage}\ndata: ${"z".repeat(huge)}`], 64 * 1024);
+      expect(seen).toEqual([usage]);
+    });
+
+    it("a long line under the limit, cut into small chunks, is still read whole", () => {
+      const data = `{"usage":{"output_tokens":9},"text":"${"w".repeat(1024 * 1024)}"}`;
+      const { seen } = feed([`data: ${data}\n\n`, `data: ${usage}\n\n`], 1000);
+      expect(seen).toEqual([data, usage]);
+    });
+  });
+
+  it("an oversized event in a re-encoded stream (translated, resumed) becomes an error event, not a silent gap", async () => {
+    const events: Record<string, unknown>[] = [];
+    const reader = jsonEventReader((event) => events.push(event));
+    reader.push(bytes(`data: {"a":1}\n\ndata: {"b":"${"x".repeat(MAX_EVENT_CHARS)}"}\n\ndata: {"c":3}\n\n`));
+    reader.end();
+    expect(events.map((e) => Object.keys(e)[0])).toEqual(["a", "type", "c"]);
+    expect(events[1]).toMatchObject({ type: "error", error: { type: "api_error" } });
+
+    // An OpenAI upstream's chunk that long, translated for an Anthropic client: the client gets an error event.
+    const chunk = (content: string) =>
+      `data: ${JSON.stringify({ id: "c1", choices: [{ index: 0, delta: { content } }] })}\n\n`;
+    const upstream = new Response(`${chunk("Hello")}${chunk("y".repeat(MAX_EVENT_CHARS))}data: [DONE]\n\n`);
+    const text = await new Response(upstream.body!.pipeThrough(openAiToAnthropicStream("claude-x"))).text();
+    expect(text).toContain('"text":"Hello"');
+    expect(text).toContain("event: error");
+    expect(text).toContain("longer than");
   });
 });

@@ -35,11 +35,30 @@ function interesting(data: string): boolean {
 }
 /** Above this, an unfinished event is parsed line by line rather than rescanned whole on every chunk. */
 const SKIM_LIMIT = 64 * 1024;
+/**
+ * The most text one event may hold (4 Mi characters, 8 MB of memory; no provider's event comes near it:
+ * the largest, a Responses API `response.completed`, repeats one answer). A longer one is dropped unread, so a
+ * hostile upstream cannot make the reader hold a stream's worth of text. Usage it held is then unknown, and
+ * the call settles as one whose usage is incomplete.
+ */
+export const MAX_EVENT_CHARS = 4 * 1024 * 1024;
+const LINE_END = /[\r\n]/;
 
 export class SseReader {
   private readonly decoder = new TextDecoder();
   private pending = "";
   private data: string[] = [];
+  /** Characters in `data`; past MAX_EVENT_CHARS the event is `oversized` and dropped. */
+  private dataChars = 0;
+  private oversized = false;
+  /** The unfinished line in `pending` went past MAX_EVENT_CHARS: drop text until its line ends. */
+  private discarding = false;
+  /**
+   * The rest of a long unfinished line, piece by piece after `pending`: joined once, when the line ends
+   * (appending to one string would make V8 copy the whole line again on every chunk it searches).
+   */
+  private tail: string[] = [];
+  private tailChars = 0;
 
   /** `filter` picks which events' data to hand on; the default skips those that cannot hold usage or errors. */
   private readonly filter: RegExp | null;
@@ -47,6 +66,8 @@ export class SseReader {
   constructor(
     private readonly onData: (data: string) => void,
     filter: RegExp | null = INTERESTING,
+    /** Called for each event dropped for being longer than MAX_EVENT_CHARS. */
+    private readonly onOversized?: () => void,
   ) {
     // A global or sticky filter's `test` would carry its position from one event to the next.
     this.filter =
@@ -61,6 +82,12 @@ export class SseReader {
 
   /** Called at the end of the stream: an event without a trailing blank line still counts. */
   end(): void {
+    this.joinTail();
+    if (this.discarding) {
+      // The stream ended inside the dropped line: its event is dropped whole.
+      this.discarding = false;
+      this.oversized = true;
+    }
     this.lines(this.pending + this.decoder.decode());
     // A lone \r held back in case a \n followed is, at the end, simply a line end.
     const last = this.pending.endsWith("\r") ? this.pending.slice(0, -1) : this.pending;
@@ -79,6 +106,30 @@ export class SseReader {
    * past SKIM_LIMIT (then it goes line by line, so it is not rescanned on every chunk).
    */
   private consume(text: string): void {
+    if (this.discarding) {
+      const at = text.search(LINE_END);
+      if (at < 0) return;
+      // The dropped line's end stays (a comment line in its place), so the lines after it parse as before.
+      this.discarding = false;
+      this.oversized = true;
+      text = `:${text.slice(at)}`;
+    } else if (
+      (this.tail.length > 0 || (this.pending.length > SKIM_LIMIT && !this.pending.endsWith("\r"))) &&
+      !LINE_END.test(text)
+    ) {
+      // A long unfinished line (past SKIM_LIMIT, so `pending` is that line alone) grows without being
+      // rescanned on every chunk: only the new text is searched for its end.
+      this.tail.push(text);
+      this.tailChars += text.length;
+      if (this.pending.length + this.tailChars > MAX_EVENT_CHARS) {
+        this.pending = "";
+        this.tail = [];
+        this.tailChars = 0;
+        this.discarding = true;
+      }
+      return;
+    }
+    this.joinTail();
     const buffer = this.pending + text;
     if (!this.filter || this.data.length > 0 || buffer.indexOf("\r") >= 0) {
       this.lines(buffer);
@@ -109,6 +160,13 @@ export class SseReader {
     const rest = end >= 2 ? buffer.slice(end) : buffer;
     if (rest.length <= SKIM_LIMIT) this.pending = rest;
     else this.lines(rest);
+  }
+
+  private joinTail(): void {
+    if (this.tail.length === 0) return;
+    this.pending += this.tail.join("");
+    this.tail = [];
+    this.tailChars = 0;
   }
 
   /**
@@ -146,11 +204,23 @@ export class SseReader {
 
   private line(line: string): void {
     if (line === "") this.dispatch();
-    else if (line.startsWith("data:"))
-      this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+    else if (line.startsWith("data:") && !this.oversized) {
+      this.dataChars += line.length;
+      if (this.dataChars > MAX_EVENT_CHARS) {
+        this.oversized = true;
+        this.data = [];
+      } else this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+    }
   }
 
   private dispatch(): void {
+    this.dataChars = 0;
+    if (this.oversized) {
+      this.oversized = false;
+      this.data = [];
+      this.onOversized?.();
+      return;
+    }
     if (this.data.length === 0) return;
     const data = this.data.length === 1 ? this.data[0]! : this.data.join("\n");
     this.data = [];
@@ -161,20 +231,34 @@ export class SseReader {
 
 /**
  * A reader that hands on every event's data parsed as a JSON object; data that is not JSON (OpenAI's
- * `[DONE]`) goes to `onText`, if given.
+ * `[DONE]`) goes to `onText`, if given. An event too long to read becomes an error event, in a shape both
+ * Anthropic's stream (`type: "error"`) and OpenAI's (`error`) readers recognise, so what is re-encoded for a
+ * client (a translated or resumed stream) says that something was lost instead of silently missing it.
  */
 export function jsonEventReader(
   onEvent: (event: Record<string, unknown>) => void,
   onText?: (data: string) => void,
 ): SseReader {
-  return new SseReader((data) => {
-    let event: unknown;
-    try {
-      event = JSON.parse(data);
-    } catch {
-      onText?.(data);
-      return;
-    }
-    if (typeof event === "object" && event !== null) onEvent(event as Record<string, unknown>);
-  }, null);
+  const oversized = () =>
+    onEvent({
+      type: "error",
+      error: {
+        type: "api_error",
+        message: `The upstream sent a stream event longer than ${MAX_EVENT_CHARS} characters; it was dropped.`,
+      },
+    });
+  return new SseReader(
+    (data) => {
+      let event: unknown;
+      try {
+        event = JSON.parse(data);
+      } catch {
+        onText?.(data);
+        return;
+      }
+      if (typeof event === "object" && event !== null) onEvent(event as Record<string, unknown>);
+    },
+    null,
+    oversized,
+  );
 }
