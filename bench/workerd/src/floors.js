@@ -84,7 +84,12 @@ async function pump(body, writable) {
   await writer.close();
 }
 
-async function byobPump(body, writable) {
+/**
+ * Reads with BYOB readAtLeast(1) into one 64 KB buffer and writes each read on. `pauseMs`: after a short
+ * read, wait so the next read takes more at once ("gate": the client's bytes go through JavaScript a block
+ * at a time; the check itself left out).
+ */
+async function byobPump(body, writable, pauseMs = 0) {
   const reader = body.getReader({ mode: "byob" });
   const writer = writable.getWriter();
   let buffer = new ArrayBuffer(64 * 1024);
@@ -92,9 +97,10 @@ async function byobPump(body, writable) {
     const { done, value } = await reader.readAtLeast(1, new Uint8Array(buffer));
     if (value?.byteLength) {
       await writer.write(value);
-      buffer = value.buffer;
+      buffer = value.buffer.byteLength ? value.buffer : new ArrayBuffer(64 * 1024);
     }
     if (done) break;
+    if (pauseMs > 0 && value.byteLength < 32 * 1024) await new Promise((r) => setTimeout(r, pauseMs));
   }
   await writer.close();
 }
@@ -131,23 +137,6 @@ async function observePaced(branch, pauseMs) {
     if (done) return { bytes, reads };
     if (value.byteLength < buffer.byteLength / 2) await new Promise((r) => setTimeout(r, pauseMs));
   }
-}
-
-/** "gate": the client's bytes go through JavaScript a block at a time (the check itself left out). */
-async function gate(branch, writable, pauseMs) {
-  const reader = branch.getReader({ mode: "byob" });
-  const writer = writable.getWriter();
-  let buffer = new ArrayBuffer(64 * 1024);
-  for (;;) {
-    const { done, value } = await reader.readAtLeast(1, new Uint8Array(buffer));
-    if (value?.byteLength) {
-      await writer.write(value);
-      buffer = value.buffer.byteLength ? value.buffer : new ArrayBuffer(64 * 1024);
-    }
-    if (done) break;
-    if (pauseMs > 0 && value.byteLength < 32 * 1024) await new Promise((r) => setTimeout(r, pauseMs));
-  }
-  await writer.close();
 }
 
 export default {
@@ -214,7 +203,7 @@ export default {
       const [client, drain] = upstream.body.tee();
       ctx.waitUntil(drain.pipeTo(new crypto.DigestStream("MD5")).catch(() => {}));
       const { readable, writable } = new IdentityTransformStream();
-      ctx.waitUntil(gate(client, writable, 5).catch(() => {}));
+      ctx.waitUntil(byobPump(client, writable, 5).catch(() => {}));
       return new Response(readable, upstream);
     }
     if (env.FLOOR === "teepacedpipe") {
