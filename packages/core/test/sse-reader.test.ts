@@ -219,8 +219,9 @@ describe("SseReader", () => {
         const all = bytes(part);
         for (let i = 0; i < all.byteLength; i += size) {
           reader.push(all.subarray(i, i + size));
-          const state = reader as unknown as { pending: string; data: string[] };
-          held = Math.max(held, state.pending.length + state.data.reduce((n, d) => n + d.length, 0));
+          const state = reader as unknown as { pending: string; data: string[]; tail: string[] };
+          const chars = (parts: string[]) => parts.reduce((n, part) => n + part.length, 0);
+          held = Math.max(held, state.pending.length + chars(state.data) + chars(state.tail));
         }
       }
       reader.end();
@@ -244,6 +245,14 @@ describe("SseReader", () => {
       const { seen, held } = feed([event, `data: ${usage}\n\n`], 4096);
       expect(seen).toEqual([usage]);
       expect(held).toBeLessThanOrEqual(MAX_EVENT_CHARS + 4096);
+    });
+
+    it("holds no more than the limit when many data lines are followed by one long unfinished line", () => {
+      const line = `data: ${"v".repeat(1000)}\n`;
+      const event = `${line.repeat(Math.floor(MAX_EVENT_CHARS / 2 / 1000))}data: ${"w".repeat(MAX_EVENT_CHARS)}\n\n`;
+      const { seen, held } = feed([event, `data: ${usage}\n\n`], 64 * 1024);
+      expect(seen).toEqual([usage]);
+      expect(held).toBeLessThanOrEqual(MAX_EVENT_CHARS + 64 * 1024);
     });
 
     it("is dropped when the stream ends inside it", () => {

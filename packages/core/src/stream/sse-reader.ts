@@ -121,7 +121,8 @@ export class SseReader {
       // rescanned on every chunk: only the new text is searched for its end.
       this.tail.push(text);
       this.tailChars += text.length;
-      if (this.pending.length + this.tailChars > MAX_EVENT_CHARS) {
+      // The event's data so far counts too: an event never holds more than the limit, whatever its shape.
+      if (this.dataChars + this.pending.length + this.tailChars > MAX_EVENT_CHARS) {
         this.pending = "";
         this.tail = [];
         this.tailChars = 0;
