@@ -68,7 +68,7 @@ export function gatewayOptionsFromEnv<E extends object>(
     upstream: {
       // Streamed answers are pumped into workerd's own stream (docs/benchmarks.md: less CPU per event).
       passThrough: identityPassThrough,
-      ...(options.nativeStreams ? { nativeStreams: true } : {}),
+      nativeStreams: options.nativeStreams ?? "byok",
       ...extra.upstream,
       ...(ai ? { fetch: workersAiFetch(ai, extra.upstream?.fetch) } : {}),
     },

@@ -1,11 +1,12 @@
-// Streams in workerd, on both paths: by default every chunk is read (usage, scrubbing) and written into an
-// IdentityTransformStream; with `nativeStreams: true` the upstream body is tee()d, one branch piped natively
-// into it for the client, the other read for usage. Checked here in the real runtime:
+// Streams in workerd, on both paths: by default every chunk of a stream on the operator's key is read (usage,
+// scrubbing) and written into an IdentityTransformStream; on the native path (`nativeStreams: true`, and by
+// default a stream on the caller's own key) the upstream body is tee()d, one branch piped natively into it
+// for the client, the other read for usage. Checked here in the real runtime:
 // unbuffered delivery, the error event after a reset, and backpressure with a slow client (the upstream is
 // not read ahead of the client: nothing is buffered for it).
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, test } from "vitest";
-import { claude, fakeUrl, gateway } from "./features-helpers.js";
+import { describe, expect, inject, test } from "vitest";
+import { claude, fakeKeys, fakeUrl, gateway } from "./features-helpers.js";
 
 interface Sent {
   body?: string;
@@ -93,3 +94,39 @@ for (const [path, options] of [
       await waitOnExecutionContext(ctx);
     });
   });
+
+// The Workers default (`nativeStreams: "byok"`): a stream on the caller's own provider key takes the native
+// path (no key of the operator's is in it to scrub), a stream on the operator's key the pump, which scrubs it.
+// A key-echo upstream quotes the key it was sent in an in-stream error event, so what arrives tells the path.
+describe("the Workers default with bring-your-own-key", () => {
+  const echoUrl = inject("echoUrl" as never) as string;
+  const own = "sk-ant-callers-own-key-0123456789abcdef";
+  const echoStream = async (options: { nativeStreams?: false }, key?: string) => {
+    const gw = gateway({ ...options, gateway: { clients: { byok: true } } }, { ANTHROPIC_BASE_URL: echoUrl });
+    const { status, text } = await gw.call("/anthropic/v1/messages?echo=stream-error", {
+      json: claude(`byok ${crypto.randomUUID()}`, { stream: true }),
+      key: key ?? gw.clientKey,
+    });
+    expect(status, text).toBe(200);
+    expect(text).toContain("event: error");
+    return text;
+  };
+
+  test("a stream on the caller's own key arrives exactly as sent (the native path)", async () => {
+    const text = await echoStream({}, own);
+    expect(text).toContain(own);
+    expect(text).not.toContain("[redacted]");
+  });
+
+  test("a stream on the operator's key is scrubbed (the pump)", async () => {
+    const text = await echoStream({});
+    expect(text).not.toContain(fakeKeys.anthropic);
+    expect(text).toContain("[redacted]");
+  });
+
+  test("nativeStreams: false keeps the caller's own stream on the pump too", async () => {
+    const text = await echoStream({ nativeStreams: false }, own);
+    expect(text).not.toContain(own);
+    expect(text).toContain("[redacted]");
+  });
+});

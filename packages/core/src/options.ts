@@ -149,10 +149,12 @@ export interface UpstreamOptions {
    * Stream SSE answers through the runtime rather than JavaScript: the upstream body is `tee()`d, one branch
    * piped natively to the client through `passThrough`, the other read for usage a few times per stream.
    * Needs `passThrough` (or takes it here, `{ passThrough }`). Off by default: on this path an in-stream error
-   * event of a success stream reaches the client unscrubbed (docs/security.md). Streams that resume or
-   * translate, and Gemini's JSON-array streams, always take the JavaScript path.
+   * event of a success stream reaches the client unscrubbed (docs/security.md). `"byok"`: only streams
+   * answered with the caller's own provider key (`clients.byok`), which carry no key of the operator's to
+   * scrub; `@sluice/cloudflare` sets it. Streams that resume or translate, and Gemini's JSON-array streams,
+   * always take the JavaScript path.
    */
-  nativeStreams?: boolean | { passThrough: PassThrough };
+  nativeStreams?: boolean | "byok" | { passThrough: PassThrough };
   /** How upstream requests are made. Default: the global `fetch`. */
   fetch?: UpstreamFetch;
 }
@@ -211,8 +213,8 @@ export interface ResolvedOptions {
   maxResumes: number;
   /** The runtime's pass-through stream, when it has one: streamed answers are pumped into it. */
   passThrough?: PassThrough;
-  /** SSE answers take the native stream path (through `passThrough`). */
-  nativeStreams: boolean;
+  /** Which SSE answers take the native stream path (through `passThrough`): all, those on the caller's own key, none. */
+  nativeStreams: "all" | "byok" | "off";
 }
 
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
@@ -264,7 +266,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     holdPreambleMs: upstream.holdPreambleMs ?? 2000,
     providerRateLimitHeaders: upstream.providerRateLimitHeaders ?? false,
     passThrough,
-    nativeStreams: !!upstream.nativeStreams,
+    nativeStreams: upstream.nativeStreams === "byok" ? "byok" : upstream.nativeStreams ? "all" : "off",
     maxResumes:
       upstream.streamResumption === true
         ? 1

@@ -43,10 +43,12 @@ export interface CloudflareOptions<E = object> {
   /**
    * Stream SSE answers through workerd itself: the upstream body is `tee()`d, one branch piped natively into
    * an `IdentityTransformStream` for the client, the other read for usage a few times per stream (instead of
-   * every chunk through JavaScript). Off by default: on this path an in-stream error event of a success
-   * stream reaches the client unscrubbed (docs/security.md). Measured in docs/benchmarks.md.
+   * every chunk through JavaScript). On this path an in-stream error event of a success stream reaches the
+   * client unscrubbed (docs/security.md), so by default (`"byok"`) only streams answered with the caller's own
+   * provider key take it: they carry no key of the operator's. `true`: every SSE stream; `false`: none.
+   * Measured in docs/benchmarks.md.
    */
-  nativeStreams?: boolean;
+  nativeStreams?: boolean | "byok";
   /** Anything else for `createGateway`, fixed or computed from `env`; it wins over what is read from env. */
   gateway?: Partial<GatewayOptions> | ((env: E) => Partial<GatewayOptions>);
 }

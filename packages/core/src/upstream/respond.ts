@@ -108,7 +108,8 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
   // The provider's rate-limit headers describe the account whose key was sent: the caller's own with BYOK
   // (unless a fallback answered with a key of the operator's), otherwise the operator's, shared by every
   // client key (docs/security.md, boundary 2).
-  const account = options.providerRateLimitHeaders || (ctx.byok && key === ctx.providerKey);
+  const ownKey = ctx.byok && key === ctx.providerKey;
+  const account = options.providerRateLimitHeaders || ownKey;
   const headers = clientResponseHeaders(response.headers, sse, target.provider, scrub.holds, account);
   if (failure) headers.set(FAILURE_HEADER, failure);
   if (failure && isRetryable(response.status)) headers.set("x-should-retry", "false");
@@ -158,9 +159,10 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
     source = asStream(body).pipeThrough(target.translation.stream());
     headers.delete("request-id");
   }
-  // The native path (opt-in, see nativeStreams): SSE passed on by the runtime, usage read on the side.
-  const native =
-    options.nativeStreams && sse && !target.translation && !resumer ? nativeSource(body) : undefined;
+  // The native path (see nativeStreams): SSE passed on by the runtime, usage read on the side. It scrubs
+  // nothing, so "byok" takes it only for a stream on the caller's own key: no key of the operator's was sent.
+  const nativeWanted = options.nativeStreams === "all" || (options.nativeStreams === "byok" && ownKey);
+  const native = nativeWanted && sse && !target.translation && !resumer ? nativeSource(body) : undefined;
   const { stream, done } = native
     ? observeBody(native.rest, {
         head: native.head,
