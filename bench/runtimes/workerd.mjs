@@ -91,6 +91,7 @@ function targetSpecs(env) {
     "floor-teepipe": floor("teepipe"),
     "floor-teepaced": floor("teepaced"),
     "floor-teepacedpipe": floor("teepacedpipe"),
+    "floor-pipetee": floor("pipetee"),
     "floor-gate": floor("gate"),
     "floor-digest": floor("digest"),
     "floor-rewrap": floor("rewrap"),
@@ -116,6 +117,11 @@ function targetSpecs(env) {
       extra: [text("BENCH_METRICS", "off"), text("BENCH_NATIVE", "1")],
     }),
     "sluice-native-basic": sluice("basic", { extra: [text("BENCH_NATIVE", "1")] }),
+    // The default configuration with callers bringing their own provider key (`nativeStreams: "byok"`).
+    "sluice-byok": sluice("plain", {
+      rate: false,
+      extra: [text("BENCH_METRICS", "off"), text("BENCH_BYOK", "1")],
+    }),
     // The native path without the preamble hold: what the hold adds there.
     "sluice-native-nohold": sluice("plain", {
       rate: false,

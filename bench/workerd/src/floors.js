@@ -10,6 +10,10 @@
 //            tee's buffer: the client's branch is never delayed, the observer wakes a few times per stream;
 //   "teepacedpipe" "teepaced" with the client's branch piped into an IdentityTransformStream that stays open
 //            for a tail (the shape of Sluice's native path, which appends an error event when the upstream breaks);
+//   "pipetee" the order reversed: the upstream piped natively into an IdentityTransformStream that stays
+//            open for a tail, its readable tee()d, the client given the tee's own branch, the observer paced.
+//            Not a valid design without the enable_request_signal flag: a client that leaves cancels only its
+//            branch, so nothing sees it go and the upstream is read to its end. Measured to price the pipe's place;
 //   "teepipe" "tee" with the client's branch piped natively into an IdentityTransformStream, then a tail
 //            written after it (how an error event can still be appended on a native path);
 //   "gate"   every byte checked by JS before the client gets it, a block at a time: the tee's second branch
@@ -217,6 +221,18 @@ export default {
           .then(() => writable.getWriter().close()),
       );
       return new Response(readable, upstream);
+    }
+    if (env.FLOOR === "pipetee") {
+      const { readable, writable } = new IdentityTransformStream();
+      ctx.waitUntil(
+        upstream.body
+          .pipeTo(writable, { preventClose: true, preventAbort: true })
+          .catch(() => {})
+          .then(() => writable.getWriter().close()),
+      );
+      const [client, observer] = readable.tee();
+      ctx.waitUntil(observePaced(observer, 5));
+      return new Response(client, upstream);
     }
     if (env.FLOOR === "teepaced") {
       const [client, observer] = upstream.body.tee();

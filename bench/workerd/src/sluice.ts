@@ -13,6 +13,7 @@ import { distantEnv, rttStats, timed } from "./rtt.js";
 export { SluiceRateLimiter } from "./count.js";
 
 const noopDataset = { writeDataPoint() {} };
+const BYOK_OPENAI = "sk-bench-callers-own-openai-key-0001";
 const cache = memoryCache();
 
 const options: CloudflareOptions = {
@@ -20,6 +21,22 @@ const options: CloudflareOptions = {
     // BENCH_HOLD=0 / BENCH_METRICS=off switch single features off, to attribute the cost (BENCH_RESUME turns
     // one on).
     ...(env.BENCH_HOLD !== undefined ? { upstream: { holdPreambleMs: Number(env.BENCH_HOLD) } } : {}),
+    // BENCH_BYOK=1: callers bring their own provider key (the fetch below puts it on each request), so a
+    // stream is answered with the caller's own key and takes the native path by default. The fake upstream's
+    // OpenAI key is too short for OpenAI's key shape, so callers send BYOK_OPENAI, swapped back on the way out.
+    ...(env.BENCH_BYOK
+      ? {
+          clients: { byok: true },
+          upstream: {
+            fetch: (url: string, init: RequestInit) => {
+              const headers = new Headers(init.headers);
+              if (headers.get("authorization") === `Bearer ${BYOK_OPENAI}`)
+                headers.set("authorization", `Bearer ${env.OPENAI_API_KEY}`);
+              return fetch(url, { ...init, headers });
+            },
+          },
+        }
+      : {}),
     // BENCH_RESUME=1: stream resumption, which keeps every chunk on the JavaScript path.
     ...(env.BENCH_RESUME ? { upstream: { streamResumption: true } } : {}),
     // BENCH_TRANSLATE=1: every Anthropic call answered by OpenAI and translated back (the Anthropic upstream
@@ -56,6 +73,13 @@ export default {
     const rtt = Number(env.BENCH_RTT_MS ?? 0);
     // Every target pays this one string check, so none is measured with more request-path work than another.
     if (request.url.endsWith("/_bench/takes")) return Response.json(takeStats);
+    if (env.BENCH_BYOK) {
+      // The caller's own key in place of the Sluice key: one header copy per request, nothing per event.
+      const headers = new Headers(request.headers);
+      if (headers.has("authorization")) headers.set("authorization", `Bearer ${BYOK_OPENAI}`);
+      else headers.set("x-api-key", env.ANTHROPIC_API_KEY as string);
+      return worker.fetch(new Request(request, { headers }), env, ctx);
+    }
     if (!rtt) return worker.fetch(request, env, ctx);
     // BENCH_RTT_MS: the Durable Object another region away (bench/workerd/src/rtt.ts).
     if (new URL(request.url).pathname === "/_bench/rtt") {
