@@ -59,6 +59,8 @@ export class GatewayContext {
   /** The fan-out guard: at most six upstream requests of this call wait on headers at once. */
   readonly outbound = new Semaphore(OUTBOUND_LIMIT);
   #providerKey: string | undefined;
+  /** The provider key the caller presented (BYOK), recorded by `useCallerKey` and nowhere else. */
+  #callerKey: string | undefined;
   readonly #pending: Promise<unknown>[] = [];
 
   constructor(
@@ -86,6 +88,22 @@ export class GatewayContext {
   }
   set providerKey(key: string | undefined) {
     this.#providerKey = key;
+  }
+
+  /** Bring-your-own-key: the caller's own provider key is sent upstream for this call. */
+  useCallerKey(key: string): void {
+    this.#callerKey = key;
+    this.#providerKey = key;
+    this.byok = true;
+  }
+
+  /**
+   * Whether `key` is the provider key this caller presented. What is granted on the caller's own key (the
+   * unscrubbed native stream, the account's rate-limit headers) asks this, not `byok` and `providerKey`,
+   * which middleware may change: a middleware that swaps in a key of the operator's must not get them.
+   */
+  isCallerKey(key: string): boolean {
+    return this.byok && this.#callerKey !== undefined && key === this.#callerKey;
   }
 
   /**

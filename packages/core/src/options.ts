@@ -214,7 +214,7 @@ export interface ResolvedOptions {
   /** The runtime's pass-through stream, when it has one: streamed answers are pumped into it. */
   passThrough?: PassThrough;
   /** Which SSE answers take the native stream path (through `passThrough`): all, those on the caller's own key, none. */
-  nativeStreams: "all" | "byok" | "off";
+  nativeStreams: boolean | "byok";
 }
 
 export function resolveOptions(options: GatewayOptions): ResolvedOptions {
@@ -226,14 +226,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
   const stores = options.stores ?? {};
   assertStores(options, stores);
   const upstream = options.upstream ?? {};
-  const passThrough =
-    typeof upstream.nativeStreams === "object" ? upstream.nativeStreams.passThrough : upstream.passThrough;
-  if (upstream.nativeStreams && !passThrough) {
-    throw new TypeError(
-      "`upstream.nativeStreams` needs the runtime's pass-through stream: set `upstream.passThrough` " +
-        "(workerd: () => new IdentityTransformStream(); @sluice/cloudflare sets it), or turn nativeStreams off.",
-    );
-  }
+  const { nativeStreams, passThrough } = nativeStreamOptions(upstream);
   const metrics = options.metrics
     ? Array.isArray(options.metrics)
       ? options.metrics
@@ -266,7 +259,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     holdPreambleMs: upstream.holdPreambleMs ?? 2000,
     providerRateLimitHeaders: upstream.providerRateLimitHeaders ?? false,
     passThrough,
-    nativeStreams: upstream.nativeStreams === "byok" ? "byok" : upstream.nativeStreams ? "all" : "off",
+    nativeStreams,
     maxResumes:
       upstream.streamResumption === true
         ? 1
@@ -280,6 +273,44 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
  * The one place a feature meets its store: a feature turned on without the store it keeps its state in is a
  * startup error naming the option and the fix, never a feature silently off.
  */
+/**
+ * `upstream.nativeStreams` and `upstream.passThrough`, checked: the native path scrubs nothing, so a value
+ * that is not one of the documented ones (a typo, "off") is a startup error, never read as "every stream".
+ */
+function nativeStreamOptions(upstream: UpstreamOptions): {
+  nativeStreams: boolean | "byok";
+  passThrough?: PassThrough;
+} {
+  const value: unknown = upstream.nativeStreams;
+  const given =
+    typeof value === "object" && value !== null ? (value as { passThrough?: unknown }) : undefined;
+  if (!(value === undefined || typeof value === "boolean" || value === "byok" || given)) {
+    throw new TypeError(
+      `\`upstream.nativeStreams\` is ${JSON.stringify(value) ?? String(value)}; use false (every stream on the ` +
+        'JavaScript path), "byok" (only streams on the caller\'s own provider key) or true (every SSE stream).',
+    );
+  }
+  const passThrough: unknown = given ? given.passThrough : upstream.passThrough;
+  if (passThrough !== undefined && typeof passThrough !== "function") {
+    throw new TypeError(
+      "`upstream.passThrough` must be a function that returns a { readable, writable } pair " +
+        "(workerd: () => new IdentityTransformStream()).",
+    );
+  }
+  if (value && !passThrough) {
+    throw new TypeError(
+      `\`upstream.nativeStreams\` (${JSON.stringify(value === true || value === "byok" ? value : "{ passThrough }")}; ` +
+        '@sluice/cloudflare sets "byok" by default) needs the runtime\'s pass-through stream: set ' +
+        "`upstream.passThrough` (workerd: () => new IdentityTransformStream(); @sluice/cloudflare sets it), " +
+        "or set nativeStreams to false.",
+    );
+  }
+  return {
+    nativeStreams: given ? true : ((value as boolean | "byok" | undefined) ?? false),
+    passThrough: passThrough as PassThrough | undefined,
+  };
+}
+
 function assertStores(options: GatewayOptions, stores: GatewayStores): void {
   const needs: [on: unknown, store: keyof GatewayStores, feature: string, what: string][] = [
     [options.limits?.rate, "counters", "`limits.rate`", "keeps its buckets"],

@@ -7,7 +7,7 @@
  */
 import { type KeyEcho, startKeyEcho } from "@sluice/fake-upstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GatewayOptions } from "../src/index.js";
+import type { GatewayOptions, Middleware } from "../src/index.js";
 import { memorySecrets } from "../src/memory/index.js";
 import { CLIENT_KEY, type Stack, startStack } from "./helpers.js";
 
@@ -39,11 +39,21 @@ function overloadFirst(): NonNullable<GatewayOptions["upstream"]>["fetch"] {
   };
 }
 
+/**
+ * A middleware an operator might write ("this model runs on our account"): it swaps the operator's key in on a
+ * BYOK call, leaving `ctx.byok` as auth set it. The key sent is then the operator's, whatever `byok` says.
+ */
+const onOurAccount: Middleware = async (ctx, next) => {
+  if (ctx.model === "claude-on-our-account") ctx.providerKey = OPERATOR;
+  return next();
+};
+
 function options(nativeStreams: "byok" | false): Partial<GatewayOptions> {
   return {
     secrets: memorySecrets({ ANTHROPIC_API_KEY: OPERATOR, FALLBACK_KEY: FALLBACK, SLUICE_KEYS: CLIENT_KEY }),
     providers: { anthropic: { baseUrl: echo.url } },
     clients: { byok: true },
+    middleware: [onOurAccount],
     upstream: {
       fetch: overloadFirst(),
       retry: { maxRetries: 0 },
@@ -125,5 +135,12 @@ describe('nativeStreams: "byok"', () => {
     const { body, sent } = await stream(stacks.byok, OWN, "claude-own-fallback");
     expect(sent).toBe(OWN);
     expect(body).toContain(OWN);
+  });
+
+  it("keeps the JavaScript path when a middleware swaps the operator's key in on a BYOK call", async () => {
+    const { body, sent } = await stream(stacks.byok, OWN, "claude-on-our-account");
+    expect(sent).toBe(OPERATOR);
+    expect(body).not.toContain(OPERATOR);
+    expect(body).toContain("[redacted]");
   });
 });

@@ -62,3 +62,36 @@ describe("a feature without its store", () => {
     ).not.toThrow();
   });
 });
+
+// The native stream path scrubs nothing (docs/security.md), so only the documented values turn it on: anything
+// else was once read as "every stream native".
+describe("upstream.nativeStreams", () => {
+  const passThrough = () => new TransformStream<Uint8Array, Uint8Array>();
+  const start = (upstream: unknown) =>
+    createGateway({ secrets, upstream: upstream as GatewayOptions["upstream"] });
+
+  for (const value of ["off", "BYOK", "all", "true", 1, null]) {
+    it(`${JSON.stringify(value)} is a startup error naming the values it takes`, () => {
+      expect(() => start({ nativeStreams: value, passThrough })).toThrow(
+        /`upstream\.nativeStreams` is .*use false .*"byok" .*true/,
+      );
+    });
+  }
+
+  it('takes false, true, "byok" and { passThrough }', () => {
+    for (const value of [undefined, false, true, "byok"]) {
+      expect(() => start({ nativeStreams: value, passThrough })).not.toThrow();
+    }
+    expect(() => start({ nativeStreams: { passThrough } })).not.toThrow();
+  });
+
+  it("needs a pass-through stream, and says which setting set it", () => {
+    expect(() => start({ nativeStreams: "byok" })).toThrow(
+      /`upstream\.nativeStreams` \("byok"; @sluice\/cloudflare sets "byok" by default\) needs .*passThrough/,
+    );
+    expect(() => start({ nativeStreams: { passThrough: "identity" } })).toThrow(
+      /`upstream\.passThrough` must be a function/,
+    );
+    expect(() => start({ passThrough: {} })).toThrow(/`upstream\.passThrough` must be a function/);
+  });
+});

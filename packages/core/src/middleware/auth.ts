@@ -81,8 +81,7 @@ export function auth({ keys, byok }: AuthOptions): Middleware {
     if (byok && !presented.startsWith(CLIENT_KEY_PREFIX) && provider.keyShape.test(presented)) {
       // Bring-your-own-key: forwarded for this call only, identified in metrics by its hash.
       ctx.client = { id: `byok_${hash.slice(0, 12)}`, hash };
-      ctx.providerKey = presented;
-      ctx.byok = true;
+      ctx.useCallerKey(presented);
       return next();
     }
     if (keys.whyEmpty) {

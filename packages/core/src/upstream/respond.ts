@@ -108,7 +108,7 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
   // The provider's rate-limit headers describe the account whose key was sent: the caller's own with BYOK
   // (unless a fallback answered with a key of the operator's), otherwise the operator's, shared by every
   // client key (docs/security.md, boundary 2).
-  const ownKey = ctx.byok && key === ctx.providerKey;
+  const ownKey = ctx.isCallerKey(key);
   const account = options.providerRateLimitHeaders || ownKey;
   const headers = clientResponseHeaders(response.headers, sse, target.provider, scrub.holds, account);
   if (failure) headers.set(FAILURE_HEADER, failure);
@@ -161,7 +161,7 @@ export async function respond(ctx: GatewayContext, received: Received): Promise<
   }
   // The native path (see nativeStreams): SSE passed on by the runtime, usage read on the side. It scrubs
   // nothing, so "byok" takes it only for a stream on the caller's own key: no key of the operator's was sent.
-  const nativeWanted = options.nativeStreams === "all" || (options.nativeStreams === "byok" && ownKey);
+  const nativeWanted = options.nativeStreams === true || (options.nativeStreams === "byok" && ownKey);
   const native = nativeWanted && sse && !target.translation && !resumer ? nativeSource(body) : undefined;
   const { stream, done } = native
     ? observeBody(native.rest, {
