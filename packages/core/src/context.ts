@@ -103,7 +103,7 @@ export class GatewayContext {
    * which middleware may change: a middleware that swaps in a key of the operator's must not get them.
    */
   isCallerKey(key: string): boolean {
-    return this.byok && this.#callerKey !== undefined && key === this.#callerKey;
+    return this.byok && key === this.#callerKey;
   }
 
   /**

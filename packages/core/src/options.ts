@@ -213,7 +213,7 @@ export interface ResolvedOptions {
   maxResumes: number;
   /** The runtime's pass-through stream, when it has one: streamed answers are pumped into it. */
   passThrough?: PassThrough;
-  /** Which SSE answers take the native stream path (through `passThrough`): all, those on the caller's own key, none. */
+  /** Which SSE answers take the native stream path (through `passThrough`): true all, "byok" those on the caller's own key, false none. */
   nativeStreams: boolean | "byok";
 }
 
@@ -270,10 +270,6 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
 }
 
 /**
- * The one place a feature meets its store: a feature turned on without the store it keeps its state in is a
- * startup error naming the option and the fix, never a feature silently off.
- */
-/**
  * `upstream.nativeStreams` and `upstream.passThrough`, checked: the native path scrubs nothing, so a value
  * that is not one of the documented ones (a typo, "off") is a startup error, never read as "every stream".
  */
@@ -299,7 +295,7 @@ function nativeStreamOptions(upstream: UpstreamOptions): {
   }
   if (value && !passThrough) {
     throw new TypeError(
-      `\`upstream.nativeStreams\` (${JSON.stringify(value === true || value === "byok" ? value : "{ passThrough }")}; ` +
+      `\`upstream.nativeStreams\` (${given ? "{ passThrough }" : JSON.stringify(value)}; ` +
         '@sluice/cloudflare sets "byok" by default) needs the runtime\'s pass-through stream: set ' +
         "`upstream.passThrough` (workerd: () => new IdentityTransformStream(); @sluice/cloudflare sets it), " +
         "or set nativeStreams to false.",
@@ -311,6 +307,10 @@ function nativeStreamOptions(upstream: UpstreamOptions): {
   };
 }
 
+/**
+ * The one place a feature meets its store: a feature turned on without the store it keeps its state in is a
+ * startup error naming the option and the fix, never a feature silently off.
+ */
 function assertStores(options: GatewayOptions, stores: GatewayStores): void {
   const needs: [on: unknown, store: keyof GatewayStores, feature: string, what: string][] = [
     [options.limits?.rate, "counters", "`limits.rate`", "keeps its buckets"],
